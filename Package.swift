@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "PledgeRegistry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pledge", targets: ["pledge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // Pure model: pledges, reference data, validation, wire types. No I/O.
+        .target(name: "PledgeModel"),
+        // SQL migrations and the OpenAPI document, loaded as resources.
+        .target(name: "PledgeSchema", path: "Schema", resources: [.copy("node"), .copy("registry"), .copy("openapi.yaml")]),
+        // The delegation node's local store and outbox.
+        .target(name: "PledgeStore", dependencies: [
+            "PledgeModel", "PledgeSchema",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
+        // The registry's storage, merge and authorization rules.
+        .target(name: "RegistryCore", dependencies: [
+            "PledgeModel", "PledgeSchema",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // HTTP layer over RegistryCore.
+        .target(name: "RegistryServer", dependencies: [
+            "RegistryCore", "PledgeModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // libcurl, as a system library with typed wrappers over its variadic setters.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The HTTP client and the push/pull loop.
+        .target(name: "SyncClient", dependencies: ["CCurl", "PledgeModel", "PledgeStore"]),
+        // The command line, as a library so tests can reach its pieces.
+        .target(name: "PledgeCLI", dependencies: [
+            "PledgeModel", "PledgeStore", "RegistryCore", "RegistryServer", "SyncClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
+        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
+        .testTarget(name: "SyncTests", dependencies: [
+            "PledgeStore", "PledgeModel", "RegistryCore", "RegistryServer", "SyncClient",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "CLITests", dependencies: ["pledge", "PledgeModel"]),
+    ]
+)

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import PledgeModel
+import PledgeStore
+
+extension PledgeCommand {
+    /// `pledge init`: sets up a node for a delegation or for the Secretariat.
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set up a node's local store for a delegation or the Secretariat.")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The delegation this node works for, e.g. KOR, ORG-EU, UN-DOS.") var delegation: String?
+        @Flag(help: "Set up a UN Secretariat node, whose scope is every pledge.") var secretariat = false
+        @Option(help: "The registry's base URL, e.g. https://registry.example.org.") var registry: String?
+        @Option(help: "The bearer token issued by the registry's operator (or set $PLEDGE_TOKEN).") var token: String?
+        @Option(help: "A name for this device (default: the delegation and host name).") var device: String?
+
+        func validate() throws {
+            guard (delegation != nil) != secretariat else { throw ValidationError("give exactly one of --delegation CODE or --secretariat") }
+            if let delegation, ReferenceData.delegationsByCode[delegation] == nil {
+                throw ValidationError("delegation (\(delegation)) is not a known delegation code (ISO 3166-1 alpha-3, ORG-XX or UN-XX)")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let node = try NodeStore(path: store.path)
+                let name = device ?? "\(delegation ?? "SECRETARIAT")-\(ProcessInfo.processInfo.hostName)"
+                try node.initialize(NodeIdentity(delegation: delegation, device: name, registryURL: registry, token: token))
+                Console.say("initialised \(store.path) for \(delegation ?? "the Secretariat") (device \(name))")
+            }
+        }
+    }
+}

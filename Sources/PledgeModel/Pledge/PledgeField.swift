@@ -1,0 +1,78 @@
+/// Every field of a pledge that can be set, with who owns it.
+///
+/// The raw value is the field's name on the wire, in JSON output and in CSV headers.
+public enum PledgeField: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case ref
+    case delegation
+    case ministerial
+    case area
+    case areas
+    case modality
+    case title
+    case description
+    case personnel
+    case women
+    case unitType
+    case unitCount
+    case courses
+    case participants
+    case amount
+    case currency
+    case partners
+    case missions
+    case availableFrom
+    case availableUntil
+    case status
+    case withdrawalReason
+    case pcrsLevel
+    case review
+    case reviewNote
+    case registryRef
+    case supersededBy
+
+    /// Who may write a field.
+    public enum Owner: String, Sendable {
+        /// Set once, when the pledge is created.
+        case fixedAtCreation
+        /// The pledging delegation.
+        case delegation
+        /// Both; which values each may set is decided by the status rules.
+        case shared
+        /// The UN Secretariat only.
+        case secretariat
+    }
+
+    /// Who may write this field.
+    public var owner: Owner {
+        switch self {
+        case .delegation: return .fixedAtCreation
+        case .status: return .shared
+        case .pcrsLevel, .review, .reviewNote, .registryRef, .supersededBy: return .secretariat
+        default: return .delegation
+        }
+    }
+
+    /// The kind of value the field holds.
+    public enum Kind: Sendable { case text, integer, list }
+
+    /// The kind of value the field holds.
+    public var kind: Kind {
+        switch self {
+        case .personnel, .women, .unitCount, .courses, .participants: return .integer
+        case .areas, .partners, .missions: return .list
+        default: return .text
+        }
+    }
+
+    /// The command-line option that sets this field, e.g. `--unit-type`.
+    public var optionName: String {
+        let kebab = rawValue.reduce(into: "") { result, character in
+            if character.isUppercase { result += "-" + character.lowercased() } else { result.append(character) }
+        }
+        return "--" + kebab
+    }
+
+    public static func < (lhs: PledgeField, rhs: PledgeField) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

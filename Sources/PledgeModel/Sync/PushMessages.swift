@@ -1,0 +1,70 @@
+/// `POST /v1/push`: a batch of changes, applied in order in one transaction.
+public struct PushRequest: Codable, Sendable {
+    /// The changes, oldest first.
+    public var changes: [Change]
+
+    /// Creates a push request.
+    public init(changes: [Change]) { self.changes = changes }
+}
+
+/// What the registry did with one change.
+public enum ChangeOutcome: String, Codable, Sendable {
+    /// Every field was applied.
+    case applied
+    /// Some fields were applied (or already equal); others were held as conflict candidates.
+    case mergedWithConflicts = "merged-with-conflicts"
+    /// Nothing was applied; `reasons` says why.
+    case rejected
+}
+
+/// Why a change (or one of its fields) was rejected; `code` is stable for scripts.
+public struct Rejection: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Stable machine-readable reason, e.g. `forbidden-field`, `not-in-scope`, `invalid`.
+    public var code: String
+    /// The field concerned, when there is one.
+    public var field: String?
+    /// A sentence for people.
+    public var message: String
+
+    /// Creates a rejection reason.
+    public init(code: String, field: String? = nil, message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The registry's answer for one change.
+public struct ChangeResult: Codable, Sendable, Hashable {
+    /// The change this answers.
+    public var changeId: String
+    /// Applied, merged with conflicts, or rejected.
+    public var outcome: ChangeOutcome
+    /// Why it was rejected (empty otherwise).
+    public var reasons: [Rejection]
+    /// For each field of the change: the registry's value and version after the change.
+    public var fields: [PledgeField: VersionedValue]
+    /// Conflict records this change opened or joined.
+    public var conflicts: [String]
+
+    /// Creates a result.
+    public init(changeId: String, outcome: ChangeOutcome, reasons: [Rejection] = [],
+                fields: [PledgeField: VersionedValue] = [:], conflicts: [String] = []) {
+        self.changeId = changeId
+        self.outcome = outcome
+        self.reasons = reasons
+        self.fields = fields
+        self.conflicts = conflicts
+    }
+}
+
+/// The reply to a push: one result per change, in the order sent.
+public struct PushResponse: Codable, Sendable {
+    /// Results in the order of the request's changes.
+    public var results: [ChangeResult]
+
+    /// Creates a push response.
+    public init(results: [ChangeResult]) { self.results = results }
+}

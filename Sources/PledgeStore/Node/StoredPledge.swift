@@ -1,0 +1,64 @@
+import GRDB
+import PledgeModel
+
+/// A pledge row as the node keeps it: the registry's confirmed state and the view with local edits.
+struct StoredPledge {
+    var id: String
+    /// The registry's values and versions; nil while the pledge has never reached the registry.
+    var confirmed: [PledgeField: VersionedValue]?
+    /// Confirmed overlaid with the outbox: what the user sees.
+    var current: Pledge
+    var createdSeq: Int
+
+    static func fetch(_ db: Database, id: String) throws -> StoredPledge? {
+        try Row.fetchOne(db, sql: "SELECT id, confirmed, current, created_seq FROM pledge WHERE id = ?", arguments: [id])
+            .map(StoredPledge.init(row:))
+    }
+
+    static func fetchAll(_ db: Database) throws -> [StoredPledge] {
+        try Row.fetchAll(db, sql: "SELECT id, confirmed, current, created_seq FROM pledge ORDER BY created_seq")
+            .map(StoredPledge.init(row:))
+    }
+
+    init(id: String, confirmed: [PledgeField: VersionedValue]?, current: Pledge, createdSeq: Int) {
+        self.id = id
+        self.confirmed = confirmed
+        self.current = current
+        self.createdSeq = createdSeq
+    }
+
+    init(row: Row) throws {
+        id = row["id"]
+        let confirmedText: String? = row["confirmed"]
+        confirmed = try confirmedText.map { try JSONCoding.decode([PledgeField: VersionedValue].self, from: $0) }
+        current = try JSONCoding.decode(Pledge.self, from: row["current"] as String)
+        createdSeq = row["created_seq"]
+    }
+
+    /// Inserts or replaces the row, keeping the filter columns in step with `current`.
+    func save(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO pledge(id, delegation, ministerial, area, status, confirmed, current, created_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET delegation = excluded.delegation, ministerial = excluded.ministerial,
+                area = excluded.area, status = excluded.status, confirmed = excluded.confirmed, current = excluded.current
+            """, arguments: [
+                id, current.delegation, current.ministerial, current.text(.area) ?? "", current.status.rawValue,
+                try confirmed.map { try JSONCoding.string($0) }, try JSONCoding.string(current), createdSeq,
+            ])
+    }
+
+    /// Recomputes `current` from `confirmed` and every outbox row of the pledge, oldest first.
+    mutating func recomputeCurrent(_ db: Database) throws {
+        var pledge = Pledge(id: id, fields: confirmed?.mapValues(\.value) ?? [:])
+        for row in try Row.fetchAll(db, sql: "SELECT fields FROM outbox WHERE pledge_id = ? ORDER BY seq", arguments: [id]) {
+            let fields = try JSONCoding.decode(FieldMap.self, from: row["fields"] as String)
+            for (field, value) in fields { pledge[field] = value }
+        }
+        current = pledge
+    }
+
+    static func nextCreatedSeq(_ db: Database) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT MAX(created_seq) FROM pledge") ?? 0) + 1
+    }
+}
