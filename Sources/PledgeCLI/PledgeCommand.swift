@@ -1,8 +1,7 @@
 import ArgumentParser
 
 /// The `pledge` command: a delegation node's pledges offline, sync with the registry, and the registry itself.
-@available(macOS 10.15, *)
-public struct PledgeCommand: AsyncParsableCommand {
+public struct PledgeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pledge",
         abstract: "Record UN Peacekeeping Ministerial pledges offline and sync them with the central registry.",
@@ -17,4 +16,13 @@ public struct PledgeCommand: AsyncParsableCommand {
         ])
 
     public init() {}
+}
+
+/// A command whose work is asynchronous (the registry's server and storage).
+///
+/// ArgumentParser's `AsyncParsableCommand.run()` resolves to the synchronous requirement when called
+/// through an existential on this toolchain, so async commands expose `execute()` and `main` calls it.
+public protocol AsyncRunnableCommand: ParsableCommand {
+    /// Does the command's work.
+    func execute() async throws
 }

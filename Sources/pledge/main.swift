@@ -1,12 +1,11 @@
 import ArgumentParser
 import PledgeCLI
 
-// Dispatch by hand: some subcommands are async (sync, registry serve) and others are not,
-// and ArgumentParser's static `main()` picks the synchronous path on this toolchain.
+// Dispatch by hand so that async commands (registry serve, token issue) run their `execute()`.
 do {
     var command = try PledgeCommand.parseAsRoot()
-    if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
+    if let asyncCommand = command as? any AsyncRunnableCommand {
+        try await asyncCommand.execute()
     } else {
         try command.run()
     }

@@ -1,10 +1,82 @@
 import ArgumentParser
+import Foundation
+import PledgeModel
+import PledgeStore
+import SyncClient
 
 extension PledgeCommand {
     /// `pledge sync`: push the outbox, then pull to the end.
-    struct Sync: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Push local changes to the registry, then pull everything new in scope.")
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Push local changes to the registry, then pull everything new in scope.",
+            discussion: """
+                Exit status: 0 synced; 3 synced, but conflicts wait for resolution (`pledge conflicts`); \
+                4 registry unreachable after retries (nothing lost: sync again later); 5 token or permission refused.
+                """)
+
         @OptionGroup var store: StoreOptions
-        func run() async throws { throw ExitCode.failure }
+        @OptionGroup var output: OutputOptions
+        @Option(help: "The registry's base URL (remembered for next time).") var registry: String?
+        @Option(help: "The bearer token (remembered for next time; or set $PLEDGE_TOKEN).") var token: String?
+        @Flag(name: .customLong("dry-run"), help: "Show what would be sent, without sending anything.") var dryRun = false
+        @Option(help: "Attempts per request before giving up with exit 4.") var attempts = 5
+        @Option(name: .customLong("ca-file"), help: "A CA bundle to trust for the registry's TLS certificate.") var caFile: String?
+
+        func run() throws {
+            let node = try reportingErrors { try store.openInitialized() }
+            if dryRun { return try showDryRun(node) }
+            let environmentToken = ProcessInfo.processInfo.environment["PLEDGE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            try reportingErrors { try node.updateRegistry(url: registry, token: token) }
+            let identity = try reportingErrors { try node.identity() }
+            guard let url = identity.registryURL else {
+                Console.say("error: no registry URL: give --registry URL (it is remembered)")
+                throw ExitStatus.invalidInput
+            }
+            guard let bearer = token ?? environmentToken ?? identity.token else {
+                Console.say("error: no token: give --token TOKEN or set $PLEDGE_TOKEN (the registry's operator issues tokens)")
+                throw ExitStatus.invalidInput
+            }
+            var settings = CurlSettings()
+            settings.caFile = caFile
+            let client = RegistryClient(baseURL: url, token: bearer, transport: CurlTransport(settings: settings),
+                                        retry: RetryPolicy(attempts: attempts))
+            client.onRetry = { attempt, wait, problem in
+                Console.say("registry: \(problem); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts))")
+            }
+            var engine = SyncEngine()
+            engine.progress = { Console.say($0) }
+            let report: SyncReport
+            do {
+                report = try engine.run(store: node, client: client)
+            } catch let error as RegistryClientError {
+                Console.say("error: \(error.description)")
+                switch error {
+                case .unreachable: throw ExitStatus.unreachable
+                case .refused: throw ExitStatus.refused
+                case .protocolError: throw ExitCode.failure
+                }
+            }
+            if output.json { try Console.json(report) } else { describe(report) }
+            if report.openConflicts > 0 { throw ExitStatus.conflictsPending }
+        }
+
+        private func describe(_ report: SyncReport) {
+            Console.say("pushed \(report.pushed) change(s): \(report.applied) applied, \(report.mergedWithConflicts) merged with conflicts, \(report.rejected) rejected")
+            for rejection in report.rejections { Console.say("  rejected: \(rejection)") }
+            Console.say("pulled \(report.pulled) pledge(s) in \(report.pages) page(s)")
+            if report.openConflicts > 0 {
+                Console.say("\(report.openConflicts) open conflict(s) wait for resolution: see `pledge conflicts`")
+            }
+        }
+
+        private func showDryRun(_ node: NodeStore) throws {
+            let changes = try reportingErrors { try node.unsentPreview() }
+            if output.json { return try Console.json(changes) }
+            Console.say("would push \(changes.count) change(s), then pull; nothing sent")
+            for change in changes {
+                let fields = change.fields.keys.sorted().map(\.rawValue).joined(separator: ", ")
+                Console.out("\(change.changeId)  pledge \(change.pledgeId)  \(change.isCreation ? "create" : "edit"): \(fields)")
+            }
+        }
     }
 }

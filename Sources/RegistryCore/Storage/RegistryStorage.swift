@@ -1,0 +1,46 @@
+import PledgeModel
+
+/// Who is calling the registry: the principal a token stands for, and the device it was issued to.
+public struct Caller: Sendable, Hashable {
+    /// The delegation or the Secretariat.
+    public var principal: Principal
+    /// The device name recorded with the token.
+    public var device: String
+    /// The token's id (never the token itself).
+    public var tokenId: String
+
+    /// Creates a caller.
+    public init(principal: Principal, device: String, tokenId: String) {
+        self.principal = principal
+        self.device = device
+        self.tokenId = tokenId
+    }
+
+    /// How the caller appears in the change log and conflict records: `KOR/KOR-laptop-1`.
+    public var actor: String { "\(principal)/\(device)" }
+}
+
+/// The registry's storage, merge and authorization rules, behind one seam.
+///
+/// The HTTP layer talks only to this protocol, so another backend (PostgreSQL) can be added
+/// without touching it or the merge rules in `FieldMerge`.
+public protocol RegistryStorage: Sendable {
+    /// The caller a bearer token stands for, or nil if it is unknown or revoked.
+    func authenticate(token: String) async throws -> Caller?
+    /// Applies a batch of changes in order, in one transaction; one result per change.
+    func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
+    /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start).
+    func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage
+    /// Issues a token and returns its id and the token text (shown once, stored hashed).
+    func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String)
+    /// Revokes a token by id; returns whether one was revoked.
+    func revokeToken(id: String) async throws -> Bool
+}
+
+/// Errors the registry reports to callers as 4xx answers.
+public enum RegistryError: Error, Sendable, Equatable {
+    /// The pull cursor was not one the registry issued.
+    case invalidCursor(String)
+    /// A request broke a protocol rule (e.g. too many changes in a batch).
+    case badRequest(String)
+}

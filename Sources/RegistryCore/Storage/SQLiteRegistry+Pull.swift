@@ -1,0 +1,45 @@
+import GRDB
+import PledgeModel
+
+extension SQLiteRegistry {
+    public func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage {
+        let after = try PullCursor.decode(cursor)
+        let pageSize = max(1, min(limit, Self.maximumPageSize))
+        // One read transaction: the page is a consistent snapshot.
+        return try await pool.read { db in
+            let rows: [Row]
+            switch caller.principal {
+            case .secretariat:
+                rows = try Row.fetchAll(db, sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?",
+                                        arguments: [after, pageSize + 1])
+            case .delegation(let code):
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT id, fields, updated_seq FROM pledge
+                    WHERE updated_seq > ?1 AND (delegation = ?2 OR id IN (SELECT pledge_id FROM pledge_partner WHERE delegation = ?2))
+                    ORDER BY updated_seq LIMIT ?3
+                    """, arguments: [after, code, pageSize + 1])
+            }
+            let page = rows.prefix(pageSize)
+            let pledges = try page.map { row -> PledgeState in
+                let id: String = row["id"]
+                return PledgeState(id: id, fields: try Self.decodeJSON([PledgeField: VersionedValue].self, row["fields"]),
+                                   conflicts: try Self.openConflicts(db, pledge: id))
+            }
+            let last = page.last.map { $0["updated_seq"] as Int } ?? after
+            return PullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
+        }
+    }
+}
+
+/// The pull cursor: opaque to nodes, a registry sequence number inside.
+enum PullCursor {
+    static func encode(_ sequence: Int) -> String { "s\(sequence)" }
+
+    static func decode(_ text: String) throws -> Int {
+        if text.isEmpty { return 0 }
+        guard text.hasPrefix("s"), let sequence = Int(text.dropFirst()), sequence >= 0 else {
+            throw RegistryError.invalidCursor(text)
+        }
+        return sequence
+    }
+}

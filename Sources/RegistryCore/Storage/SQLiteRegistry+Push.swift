@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import PledgeModel
+
+extension SQLiteRegistry {
+    /// Largest number of changes accepted in one push.
+    public static let maximumBatchSize = 1_000
+
+    public func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult] {
+        guard changes.count <= Self.maximumBatchSize else {
+            throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
+        }
+        // One transaction per batch: either every change's outcome is recorded, or none is.
+        return try await pool.write { db in
+            try changes.map { try ChangeApplication(change: $0, caller: caller, db: db).run() }
+        }
+    }
+}
+
+/// Applies one change inside the batch's transaction (DESIGN section 4, steps 1–5).
+struct ChangeApplication {
+    let change: Change
+    let caller: Caller
+    let db: Database
+    let receivedAt = Date().ISO8601Format()
+
+    /// Who made the change, as recorded: the token's principal and the device the node names.
+    var actor: String {
+        let device = change.device.isEmpty ? caller.device : String(change.device.prefix(64))
+        return "\(caller.principal)/\(device)"
+    }
+
+    func run() throws -> ChangeResult {
+        let contentHash = TokenFactory.digest(Data(try SQLiteRegistry.encodeJSON(change).utf8))
+        // Step 1: idempotence. The same change again gets the recorded answer and changes nothing.
+        if let row = try Row.fetchOne(db, sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?", arguments: [change.changeId]) {
+            guard row["content_hash"] as String == contentHash else {
+                return rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")])
+            }
+            return try SQLiteRegistry.decodeJSON(ChangeResult.self, row["result"])
+        }
+        let result = try evaluate()
+        try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result)])
+        return result
+    }
+
+    private func rejected(_ reasons: [Rejection]) -> ChangeResult {
+        ChangeResult(changeId: change.changeId, outcome: .rejected, reasons: reasons)
+    }
+
+    private func evaluate() throws -> ChangeResult {
+        guard CanonicalUUID(change.changeId)?.text == change.changeId else {
+            return rejected([Rejection(code: "invalid", field: "changeId", message: "changeId must be a lowercase UUID")])
+        }
+        guard CanonicalUUID(change.pledgeId)?.text == change.pledgeId else {
+            return rejected([Rejection(code: "invalid", field: "pledgeId", message: "pledgeId must be a lowercase UUID")])
+        }
+        guard !change.fields.isEmpty else { return rejected([Rejection(code: "invalid", message: "a change must set at least one field")]) }
+        let missingBases = change.fields.keys.filter { change.bases[$0] == nil }.sorted()
+        guard missingBases.isEmpty else {
+            return rejected(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
+        }
+        let stored = try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId)
+        let existing = stored.map { Pledge(id: change.pledgeId, fields: $0.mapValues(\.value)) }
+        if existing == nil, change.fields[.delegation] == nil {
+            return rejected([Rejection(code: "unknown-pledge", message: "pledge \(change.pledgeId) is not on the registry")])
+        }
+        // Step 2: authorization, per change, typed; the batch goes on.
+        let violations = WriteRules.violations(by: caller.principal, existing: existing, setting: change.fields)
+        guard violations.isEmpty else { return rejected(violations) }
+
+        let resolutions = try openConflictsResolved()
+        // Step 4 (decided before anything is written, so a rejection writes nothing).
+        var decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)] = []
+        var resulting = existing ?? Pledge(id: change.pledgeId, fields: [:])
+        for (field, value) in change.fields.sorted(by: { $0.key < $1.key }) {
+            let current = stored?[field]
+            var base = 0
+            var joins: String?
+            switch change.bases[field]! {
+            case .version(let version):
+                base = version
+            case .change(let earlier):
+                guard let row = try Row.fetchOne(db, sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?",
+                                                 arguments: [earlier, field.rawValue]) else {
+                    return rejected([Rejection(code: "unknown-base-change", field: field.rawValue,
+                                               message: "\(field.rawValue) is based on change \(earlier), which the registry has not received")])
+                }
+                // "The version that change produced"; if it was held as a candidate, this value joins that conflict.
+                if let version = row["version"] as Int? { base = version } else { base = -1; joins = row["conflict_id"] }
+            }
+            let decision = FieldMerge.decide(base: base, incoming: value, current: current,
+                                             isResolution: resolutions.contains { $0.field == field })
+            if decision == .apply { resulting[field] = value }
+            decisions.append((field, value, decision, joins))
+        }
+        // Step 3: the resulting pledge must be valid; the registry does not trust nodes.
+        let report = PledgeValidator.validate(resulting)
+        guard report.isValid else {
+            return rejected(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
+        }
+        return try persist(decisions, stored: stored ?? [:], resulting: resulting, resolutions: resolutions)
+    }
+
+    /// Open conflicts this change resolves; a conflict already resolved by someone else is not one
+    /// (the change is then merged like any edit, so nothing is lost).
+    private func openConflictsResolved() throws -> [ConflictRecord] {
+        try change.resolves.compactMap { id in
+            try String.fetchOne(db, sql: "SELECT record FROM conflict WHERE id = ? AND pledge_id = ? AND state = 'open'",
+                                arguments: [id, change.pledgeId])
+                .map { try SQLiteRegistry.decodeJSON(ConflictRecord.self, $0) }
+                .flatMap { change.fields[$0.field] != nil ? $0 : nil }
+        }
+    }
+
+    private func persist(_ decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)],
+                         stored: [PledgeField: VersionedValue], resulting: Pledge, resolutions: [ConflictRecord]) throws -> ChangeResult {
+        let touchesState = decisions.contains { $0.decision != .unchanged }
+        let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
+        var fields = stored
+        var conflictIds: [String] = []
+        for item in decisions {
+            switch item.decision {
+            case .apply:
+                fields[item.field] = VersionedValue(value: item.value, version: seq)
+                try recordField(item.field, version: seq, conflict: nil)
+                let isResolution = resolutions.contains { $0.field == item.field }
+                try log(item.field, item.value, seq: seq, kind: isResolution ? "resolution" : "applied")
+            case .unchanged:
+                try recordField(item.field, version: stored[item.field]?.version ?? 0, conflict: nil)
+            case .conflict:
+                let conflictId = try ConflictLedger(db: db).addCandidate(
+                    pledgeId: change.pledgeId, field: item.field, value: item.value, current: stored[item.field],
+                    changeId: change.changeId, actor: actor, at: receivedAt, joining: item.joins, seq: seq)
+                conflictIds.append(conflictId)
+                try recordField(item.field, version: nil, conflict: conflictId)
+                try log(item.field, item.value, seq: seq, kind: "candidate")
+            }
+        }
+        for conflict in resolutions {
+            try ConflictLedger(db: db).close(conflict, with: resulting[conflict.field], by: actor)
+        }
+        if touchesState {
+            try db.execute(sql: """
+                INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
+                """, arguments: [change.pledgeId, resulting.delegation, try SQLiteRegistry.encodeJSON(fields), seq])
+            if change.fields[.partners] != nil {
+                try db.execute(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
+                for partner in resulting.list(.partners) {
+                    try db.execute(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id) VALUES (?, ?)", arguments: [partner, change.pledgeId])
+                }
+            }
+        }
+        var answered: [PledgeField: VersionedValue] = [:]
+        for item in decisions { answered[item.field] = fields[item.field] ?? VersionedValue(value: .null, version: 0) }
+        return ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
+                            fields: answered, conflicts: conflictIds)
+    }
+
+    private func recordField(_ field: PledgeField, version: Int?, conflict: String?) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO change_field(change_id, field, version, conflict_id) VALUES (?, ?, ?, ?)",
+                       arguments: [change.changeId, field.rawValue, version, conflict])
+    }
+
+    private func log(_ field: PledgeField, _ value: FieldValue, seq: Int, kind: String) throws {
+        try db.execute(sql: "INSERT INTO change_log(seq, change_id, pledge_id, field, value, kind, actor, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, change.changeId, change.pledgeId, field.rawValue, try SQLiteRegistry.encodeJSON(value), kind, actor, receivedAt])
+    }
+}

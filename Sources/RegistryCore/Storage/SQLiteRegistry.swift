@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import PledgeModel
+import PledgeSchema
+
+/// The registry over SQLite in WAL mode: the default backend.
+public final class SQLiteRegistry: RegistryStorage {
+    let pool: DatabasePool
+    /// Largest number of pledges a pull page may carry.
+    public static let maximumPageSize = 2_000
+
+    /// Opens (creating if needed) the registry database at `path` and migrates it.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // DatabasePool already uses WAL; synchronous=FULL because an acknowledged push must
+            // survive power loss, not only a process crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        for migration in try SchemaResources.migrations(for: "registry") {
+            migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(pool)
+    }
+
+    // MARK: Tokens
+
+    public func authenticate(token: String) async throws -> Caller? {
+        let hash = TokenFactory.hash(token)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device FROM token WHERE hash = ? AND revoked_at IS NULL",
+                                             arguments: [hash]),
+                  TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
+            let delegation: String? = row["delegation"]
+            return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"])
+        }
+    }
+
+    public func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String) {
+        let token = TokenFactory.makeToken(), id = TokenFactory.makeTokenId()
+        let delegation: String? = if case .delegation(let code) = principal { code } else { nil }
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO token(id, hash, delegation, device, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, TokenFactory.hash(token), delegation, device, Date().ISO8601Format()])
+        }
+        return (id, token)
+    }
+
+    public func revokeToken(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Date().ISO8601Format(), id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Shared row access
+
+    static func nextSequence(_ db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq'")
+        return try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'")!
+    }
+
+    static func fetchFields(_ db: Database, pledge id: String) throws -> [PledgeField: VersionedValue]? {
+        try String.fetchOne(db, sql: "SELECT fields FROM pledge WHERE id = ?", arguments: [id])
+            .map { try decodeJSON([PledgeField: VersionedValue].self, $0) }
+    }
+
+    static func openConflicts(_ db: Database, pledge id: String) throws -> [ConflictRecord] {
+        try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? AND state = 'open' ORDER BY opened_seq, id", arguments: [id])
+            .map { try decodeJSON(ConflictRecord.self, $0) }
+    }
+
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import PledgeModel
+import RegistryCore
+
+/// `POST /v1/push` and `GET /v1/pull`: the sync protocol (docs/protocol.md).
+struct SyncController: Sendable {
+    let storage: any RegistryStorage
+    let maximumBodyBytes: Int
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/push") { request, _ in try await push(request) }
+        router.get("/v1/pull") { request, _ in try await pull(request) }
+    }
+
+    func push(_ request: Request) async throws -> Response {
+        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        let body = try await RequestDecoding.collectBody(request, limit: maximumBodyBytes)
+        let push = try RequestDecoding.pushRequest(from: body)
+        let results = try await mapStorageErrors { try await storage.push(push.changes, by: caller) }
+        return try jsonResponse(PushResponse(results: results))
+    }
+
+    func pull(_ request: Request) async throws -> Response {
+        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        let query = request.uri.queryParameters
+        let cursor = query["cursor"].map(String.init) ?? ""
+        var limit = 500
+        if let text = query["limit"] {
+            guard let value = Int(text), value > 0 else { throw APIError.badRequest("invalid-request", "limit must be a positive integer") }
+            limit = value
+        }
+        let page = try await mapStorageErrors { try await storage.pull(after: cursor, limit: limit, for: caller) }
+        return try jsonResponse(page)
+    }
+
+    private func mapStorageErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch RegistryError.invalidCursor(let cursor) {
+            throw APIError.badRequest("invalid-cursor", "cursor '\(cursor.prefix(80))' was not issued by this registry; pull again without a cursor")
+        } catch RegistryError.badRequest(let message) {
+            throw APIError.badRequest("invalid-request", message)
+        }
+    }
+}

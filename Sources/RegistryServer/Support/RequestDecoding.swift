@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import PledgeModel
+
+/// Reads and checks request bodies: size limit, well-formed JSON, no unknown keys, right types.
+enum RequestDecoding {
+    /// Keys a push body may hold, at each level.
+    static let pushKeys: Set<String> = ["changes"]
+    static let changeKeys: Set<String> = ["changeId", "pledgeId", "fields", "bases", "resolves", "device", "madeAt"]
+
+    /// Collects the body up to `limit` bytes; larger bodies get 413 without being read whole.
+    static func collectBody(_ request: Request, limit: Int) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "body-too-large", "the body (\(length) bytes) exceeds the limit of \(limit) bytes")
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body-too-large", "the body exceeds the limit of \(limit) bytes")
+        }
+    }
+
+    /// Decodes a push body strictly: unknown keys and wrong types are 400s naming the place.
+    static func pushRequest(from data: Data) throws -> PushRequest {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw APIError.badRequest("malformed-json", "the body is not well-formed JSON")
+        }
+        guard let top = object as? [String: Any] else { throw APIError.badRequest("invalid-request", "the body must be a JSON object with a `changes` array") }
+        try rejectUnknownKeys(top, allowed: pushKeys, at: "body")
+        guard let changes = top["changes"] as? [Any] else { throw APIError.badRequest("invalid-request", "`changes` is required and must be an array") }
+        for (index, change) in changes.enumerated() {
+            guard let change = change as? [String: Any] else { throw APIError.badRequest("invalid-request", "changes[\(index)] must be an object") }
+            try rejectUnknownKeys(change, allowed: changeKeys, at: "changes[\(index)]")
+        }
+        do {
+            return try JSONDecoder().decode(PushRequest.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.badRequest("invalid-request", describe(error))
+        }
+    }
+
+    private static func rejectUnknownKeys(_ object: [String: Any], allowed: Set<String>, at place: String) throws {
+        let unknown = Set(object.keys).subtracting(allowed)
+        if let first = unknown.sorted().first {
+            throw APIError.badRequest("unknown-field", "\(place) has an unknown field '\(first.prefix(80))'")
+        }
+    }
+
+    /// A decoding error as a sentence naming the path, e.g. `changes[0].fields.title: …`.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "the body does not match the protocol"
+        }
+    }
+}

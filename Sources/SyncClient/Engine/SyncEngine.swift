@@ -1,0 +1,93 @@
+import Foundation
+import PledgeModel
+import PledgeStore
+
+/// What a sync did, for people and for `--json`.
+public struct SyncReport: Codable, Sendable, Hashable {
+    /// Changes sent.
+    public var pushed = 0
+    /// Changes applied in full.
+    public var applied = 0
+    /// Changes applied in part, with some fields held as conflict candidates.
+    public var mergedWithConflicts = 0
+    /// Changes refused, with reasons kept in the store.
+    public var rejected = 0
+    /// Pledges received by pull.
+    public var pulled = 0
+    /// Pull pages committed.
+    public var pages = 0
+    /// Open conflicts in scope after the sync.
+    public var openConflicts = 0
+    /// Rejection messages from this sync.
+    public var rejections: [String] = []
+    /// Bytes and requests on the wire.
+    public var wire = WireCounters()
+
+    /// Creates an empty report.
+    public init() {}
+}
+
+/// `pledge sync`: push the outbox in sealed batches, then pull page by page to the end.
+///
+/// Each push reply and each pull page is committed in its own transaction, so a sync killed at
+/// any point resumes where it stopped and resends only what was not acknowledged.
+public struct SyncEngine {
+    /// Changes per push request.
+    public var pushBatchSize = 500
+    /// Pledges per pull page.
+    public var pullPageSize = 500
+    /// Called with a line of progress for long runs.
+    public var progress: (String) -> Void = { _ in }
+
+    /// Creates an engine with default batch sizes.
+    public init() {}
+
+    /// Runs a full sync of `store` against `client`.
+    public func run(store: NodeStore, client: RegistryClient) throws -> SyncReport {
+        var report = SyncReport()
+        try push(store: store, client: client, report: &report)
+        try pull(store: store, client: client, report: &report)
+        try store.recordSyncFinished()
+        report.openConflicts = try store.conflicts().count
+        report.wire = client.counters
+        return report
+    }
+
+    private func push(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
+        let total = try store.status().pendingChanges
+        while true {
+            let batch = try store.sealedChanges(limit: pushBatchSize)
+            guard !batch.isEmpty else { return }
+            let response = try client.push(batch)
+            let answered = Set(response.results.map(\.changeId))
+            guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
+                throw RegistryClientError.protocolError("the push reply does not answer every change sent")
+            }
+            try store.applyPushResults(response.results)
+            report.pushed += batch.count
+            for result in response.results {
+                switch result.outcome {
+                case .applied: report.applied += 1
+                case .mergedWithConflicts: report.mergedWithConflicts += 1
+                case .rejected:
+                    report.rejected += 1
+                    report.rejections.append("change \(result.changeId) (pledge): " + result.reasons.map(\.message).joined(separator: "; "))
+                }
+            }
+            if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
+        }
+    }
+
+    private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
+        var cursor = try store.pullCursor()
+        while true {
+            let page = try client.pull(after: cursor, limit: pullPageSize)
+            try store.applyPullPage(page)
+            report.pages += 1
+            report.pulled += page.pledges.count
+            cursor = page.cursor
+            if page.hasMore || report.pages > 1 { progress("pulled \(report.pulled) pledges") }
+            if !page.hasMore { return }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import PledgeModel
+import PledgeStore
+
+/// Why talking to the registry failed, in the terms of the exit codes.
+public enum RegistryClientError: Error, Sendable, CustomStringConvertible {
+    /// Unreachable, timed out or answering 5xx/429 after every retry: try later (exit 4).
+    case unreachable(String)
+    /// The registry refused the token or the permission (exit 5).
+    case refused(String)
+    /// The registry answered something the client cannot use (exit 1).
+    case protocolError(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let detail): return "the registry is unreachable (\(detail)); nothing was lost, sync again later"
+        case .refused(let detail): return "the registry refused the request: \(detail)"
+        case .protocolError(let detail): return "unexpected answer from the registry: \(detail)"
+        }
+    }
+}
+
+/// The registry's HTTP API as typed calls, with authentication and retries.
+public final class RegistryClient {
+    private let baseURL: String
+    private let token: String
+    private let transport: any HTTPTransport
+    private let retry: RetryPolicy
+    private let sleep: (Double) -> Void
+    /// Told about each retry (attempt number, wait in seconds, reason), for progress messages.
+    public var onRetry: (Int, Double, String) -> Void = { _, _, _ in }
+
+    /// Creates a client for the registry at `baseURL` (e.g. `http://127.0.0.1:8080`).
+    public init(baseURL: String, token: String, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(),
+                sleep: @escaping (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.transport = transport
+        self.retry = retry
+        self.sleep = sleep
+    }
+
+    /// What has gone over the wire so far.
+    public var counters: WireCounters { transport.counters }
+
+    /// Sends sealed changes as one batch; the body is their sealed bytes, unchanged on retry.
+    public func push(_ changes: [SealedChange]) throws -> PushResponse {
+        var body = Data(#"{"changes":["#.utf8)
+        for (index, change) in changes.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(change.body)
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        return try call(HTTPRequestSpec(method: "POST", url: baseURL + "/v1/push", body: body), as: PushResponse.self)
+    }
+
+    /// Fetches the page after `cursor`.
+    public func pull(after cursor: String, limit: Int) throws -> PullPage {
+        let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "+"])) ?? ""
+        return try call(HTTPRequestSpec(method: "GET", url: baseURL + "/v1/pull?cursor=\(escaped)&limit=\(limit)"), as: PullPage.self)
+    }
+
+    private func call<T: Decodable>(_ request: HTTPRequestSpec, as type: T.Type) throws -> T {
+        var request = request
+        request.headers["Authorization"] = "Bearer \(token)"
+        var lastProblem = ""
+        for attempt in 1...retry.attempts {
+            var retryAfter: Double?
+            do {
+                let reply = try transport.send(request)
+                switch reply.status {
+                case 200..<300:
+                    do { return try JSONDecoder().decode(T.self, from: reply.body) } catch {
+                        // A truncated or garbled body is a network fault: retry like one.
+                        lastProblem = "an unreadable \(reply.body.count)-byte answer"
+                    }
+                case 401, 403:
+                    throw RegistryClientError.refused(Self.message(in: reply))
+                case let status where RetryPolicy.isRetryable(status: status):
+                    lastProblem = "HTTP \(status)"
+                    retryAfter = reply.headers["retry-after"].flatMap(Double.init)
+                default:
+                    throw RegistryClientError.protocolError("HTTP \(reply.status): \(Self.message(in: reply))")
+                }
+            } catch let error as TransportError {
+                lastProblem = error.message
+            }
+            if attempt < retry.attempts {
+                let wait = retry.delay(after: attempt, retryAfter: retryAfter)
+                onRetry(attempt, wait, lastProblem)
+                sleep(wait)
+            }
+        }
+        throw RegistryClientError.unreachable("\(lastProblem), after \(retry.attempts) attempt(s)")
+    }
+
+    private static func message(in reply: HTTPReply) -> String {
+        (try? JSONDecoder().decode(ErrorBody.self, from: reply.body)).map { $0.message }
+            ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
+    }
+}

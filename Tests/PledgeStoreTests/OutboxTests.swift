@@ -1,0 +1,149 @@
+import Foundation
+import PledgeModel
+import PledgeStore
+import Testing
+
+@Suite("NodeStore: the outbox")
+struct OutboxTests {
+    @Test func aNewPledgeQueuesOneChangeWithEveryBaseAtVersionZero() throws {
+        try withStore { store, _ in
+            let pledge = try store.create(unitFields()).pledge
+            let preview = try store.unsentPreview()
+            try #require(preview.count == 1)
+            let change = preview[0]
+            #expect(change.pledgeId == pledge.id)
+            #expect(change.fields == pledge.fields)
+            #expect(Set(change.bases.keys) == Set(change.fields.keys))
+            #expect(change.bases.values.allSatisfy { $0 == .version(0) })
+            #expect(change.isCreation)
+            #expect(change.resolves.isEmpty)
+            #expect(change.device == "KOR-test")
+            #expect(try store.status().pendingChanges == 1)
+            #expect(try store.status().sentUnacknowledged == 0)
+            #expect(try store.pledge(pledge.id).pendingFields.sorted() == pledge.fields.keys.sorted())
+        }
+    }
+
+    @Test func editsBeforeSyncCoalesceIntoTheSameChange() throws {
+        try withStore { store, _ in
+            let pledge = try store.create(unitFields()).pledge
+            let creation = try #require(try store.unsentPreview().first)
+
+            try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital, Juba")])
+            try store.edit(pledge.id, setting: [.women: .integer(20)])
+            try store.edit(pledge.id, setting: [.description: .text("Ready in 90 days")])
+
+            let preview = try store.unsentPreview()
+            try #require(preview.count == 1)
+            let change = preview[0]
+            #expect(change.changeId == creation.changeId)
+            #expect(change.fields[.title] == .text("Level 2 hospital, Juba"))
+            #expect(change.fields[.women] == .integer(20))
+            #expect(change.fields[.description] == .text("Ready in 90 days"))
+            #expect(change.bases[.title] == .version(0))
+            #expect(change.bases[.women] == .version(0))
+            #expect(change.bases[.description] == .version(0))
+            #expect(change.isCreation)
+            #expect(try store.status().pendingChanges == 1)
+            #expect(try store.pledge(pledge.id).pledge.title == "Level 2 hospital, Juba")
+        }
+    }
+
+    @Test func editsOfTwoPledgesStayInTheirOwnChanges() throws {
+        try withStore { store, _ in
+            let first = try store.create(unitFields()).pledge
+            let second = try store.create(unitFields([.title: .text("Second")])).pledge
+            try store.edit(first.id, setting: [.women: .integer(30)])
+            let preview = try store.unsentPreview()
+            #expect(preview.map(\.pledgeId) == [first.id, second.id])
+            #expect(preview[0].fields[.women] == .integer(30))
+            #expect(preview[1].fields[.women] == .integer(12))
+        }
+    }
+
+    @Test func anEditAfterSealingStartsANewChangeBasedOnTheSentOne() throws {
+        try withStore { store, _ in
+            let pledge = try store.create(unitFields()).pledge
+            let sealed = try store.sealedChanges(limit: 10)
+            try #require(sealed.count == 1)
+            let sentId = sealed[0].changeId
+            #expect(try store.status().sentUnacknowledged == 1)
+
+            try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital, Juba")])
+            // A field the sent change did not carry is based on the registry version (0: never set).
+            try store.edit(pledge.id, setting: [.description: .text("New description")])
+
+            let preview = try store.unsentPreview()
+            try #require(preview.count == 2)
+            #expect(preview[0].changeId == sentId)
+            #expect(preview[0].fields[.title] == .text("Level 2 hospital"), "the sent change must not absorb later edits")
+            let next = preview[1]
+            #expect(next.changeId != sentId)
+            #expect(next.pledgeId == pledge.id)
+            #expect(next.fields == [.title: .text("Level 2 hospital, Juba"), .description: .text("New description")])
+            #expect(next.bases[.title] == .change(sentId))
+            #expect(next.bases[.description] == .version(0))
+            #expect(!next.isCreation)
+            #expect(try store.status().pendingChanges == 2)
+            #expect(try store.status().sentUnacknowledged == 1)
+            #expect(try store.pledge(pledge.id).pledge.title == "Level 2 hospital, Juba")
+        }
+    }
+
+    @Test func sealedBytesAreTheSameOnEveryRetry() throws {
+        try withStore { store, _ in
+            let pledge = try store.create(unitFields([.partners: .list(["GHA", "NOR"]), .missions: .list(["UNMISS"])])).pledge
+            let first = try store.sealedChanges(limit: 10)
+            try #require(first.count == 1)
+
+            // Later edits and a second sealing pass must not change what was sent.
+            try store.edit(pledge.id, setting: [.title: .text("Changed after sending")])
+            let second = try store.sealedChanges(limit: 10)
+            try #require(second.count == 2)
+            #expect(second[0].changeId == first[0].changeId)
+            #expect(second[0].body == first[0].body)
+            let third = try store.sealedChanges(limit: 10)
+            #expect(third.map(\.changeId) == second.map(\.changeId))
+            #expect(third.map(\.body) == second.map(\.body))
+
+            let decoded = try JSONDecoder().decode(Change.self, from: first[0].body)
+            #expect(decoded.changeId == first[0].changeId)
+            #expect(decoded.pledgeId == pledge.id)
+            #expect(decoded.fields[.title] == .text("Level 2 hospital"))
+            #expect(decoded.fields[.partners] == .list(["GHA", "NOR"]))
+            #expect(decoded.bases.values.allSatisfy { $0 == .version(0) })
+            #expect(try store.unsentPreview().first == decoded)
+
+            // Reopening the store (as after a crash) gives the same bytes.
+            let reopened = try NodeStore(path: store.path)
+            #expect(try reopened.sealedChanges(limit: 10).map(\.body) == third.map(\.body))
+        }
+    }
+
+    @Test func sealingRespectsTheLimitAndUnsealedChangesKeepCoalescing() throws {
+        try withStore { store, _ in
+            let first = try store.create(unitFields()).pledge
+            let second = try store.create(unitFields([.title: .text("Second")])).pledge
+            let sealed = try store.sealedChanges(limit: 1)
+            #expect(sealed.count == 1)
+            #expect(try store.status().sentUnacknowledged == 1)
+
+            try store.edit(second.id, setting: [.title: .text("Second, edited")])
+            let preview = try store.unsentPreview()
+            #expect(preview.count == 2)
+            #expect(preview.map(\.pledgeId) == [first.id, second.id])
+            #expect(preview[1].fields[.title] == .text("Second, edited"))
+            #expect(preview[1].bases[.title] == .version(0))
+        }
+    }
+
+    @Test func anEditThatChangesNothingQueuesNothing() throws {
+        try withStore { store, _ in
+            let pledge = try store.create(unitFields()).pledge
+            _ = try store.sealedChanges(limit: 10)
+            try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital")])
+            #expect(try store.unsentPreview().count == 1)
+            #expect(try store.status().pendingChanges == 1)
+        }
+    }
+}
