@@ -34,7 +34,7 @@ struct ImportTests {
             let lines = pledges.indices.map { $0 + 2 }
 
             let error = #expect(throws: StoreError.self) { try store.importPledges(pledges, lines: lines) }
-            guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+            let rows = try #require(error?.importRows)
             #expect(rows.map(\.line) == [28])
             #expect(rows.first?.issues.contains { $0.contains("women") } == true)
             #expect(error?.description.contains("line 28") == true)
@@ -50,7 +50,7 @@ struct ImportTests {
             var pledges = samplePledges(5)
             pledges[4][.title] = .text(String(repeating: "x", count: 201))
             let error = #expect(throws: StoreError.self) { try store.importPledges(pledges, lines: [2, 3, 4, 5, 6]) }
-            guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+            let rows = try #require(error?.importRows)
             #expect(rows.map(\.line) == [6])
             #expect(try store.pledges().isEmpty)
             #expect(try store.status().pledges == 0)
@@ -65,7 +65,7 @@ struct ImportTests {
             pledges[1][.currency] = .text("XYZ")
             pledges[7][.missions] = .list(["MINUSMA"])
             let error = #expect(throws: StoreError.self) { try store.importPledges(pledges, lines: Array(2...11)) }
-            guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+            let rows = try #require(error?.importRows)
             #expect(rows.map(\.line) == [3, 9])
             #expect(try store.pledges().isEmpty)
         }
@@ -154,7 +154,7 @@ struct PledgeCSVTests {
         // Header on line 1, data row n on line n + 1, plus one for row 10's line break.
         let text = Self.fiftyRows(bad: 30, personnel: "sixty")
         let error = #expect(throws: StoreError.self) { try PledgeCSV.parse(text, makeId: { UUID().uuidString }) }
-        guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+        let rows = try #require(error?.importRows)
         #expect(rows.map(\.line) == [32])
         #expect(rows.first?.issues.contains { $0.contains("personnel") } == true)
     }
@@ -162,7 +162,7 @@ struct PledgeCSVTests {
     @Test func lineNumbersCountBlankLines() throws {
         let text = Self.fiftyRows(bad: 30, personnel: "sixty", blankLineBefore: 20)
         let error = #expect(throws: StoreError.self) { try PledgeCSV.parse(text, makeId: { UUID().uuidString }) }
-        guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+        let rows = try #require(error?.importRows)
         #expect(rows.map(\.line) == [33])
     }
 
@@ -177,7 +177,7 @@ struct PledgeCSVTests {
         #expect(rows[25].line == 27)
         try withStore { store, _ in
             let error = #expect(throws: StoreError.self) { try store.importPledges(rows.map(\.pledge), lines: rows.map(\.line)) }
-            guard case .importFailed(let failures)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+            let failures = try #require(error?.importRows)
             #expect(failures.map(\.line) == [27])
             #expect(error?.description.contains("line 27: women (12) exceeds personnel (10)") == true)
             #expect(try store.pledges().isEmpty)
@@ -187,7 +187,7 @@ struct PledgeCSVTests {
     @Test func anUnknownColumnIsReportedOnTheHeaderLine() throws {
         let text = "title,colour\nA,blue\n"
         let error = #expect(throws: StoreError.self) { try PledgeCSV.parse(text, makeId: { UUID().uuidString }) }
-        guard case .importFailed(let rows)? = error else { Issue.record("expected importFailed, got \(String(describing: error))"); return }
+        let rows = try #require(error?.importRows)
         #expect(rows.map(\.line) == [1])
         #expect(rows.first?.issues.contains { $0.contains("colour") } == true)
     }

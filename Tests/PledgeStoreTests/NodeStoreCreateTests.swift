@@ -11,7 +11,7 @@ struct NodeStoreCreateTests {
         let path = directory.path("node.sqlite")
         let store = try NodeStore(path: path)
         let beforeInit = #expect(throws: StoreError.self) { try store.identity() }
-        guard case .notInitialized? = beforeInit else { Issue.record("expected notInitialized, got \(String(describing: beforeInit))"); return }
+        #expect(beforeInit?.caseName == "notInitialized")
         #expect(throws: StoreError.self) { try store.create(unitFields()) }
 
         let identity = NodeIdentity(delegation: "KOR", device: "KOR-laptop-1", registryURL: "https://registry.example.org")
@@ -20,7 +20,7 @@ struct NodeStoreCreateTests {
         #expect(try store.identity().principal == .delegation("KOR"))
 
         let again = #expect(throws: StoreError.self) { try store.initialize(NodeIdentity(delegation: "GHA", device: "other")) }
-        guard case .alreadyInitialized? = again else { Issue.record("expected alreadyInitialized, got \(String(describing: again))"); return }
+        #expect(again?.caseName == "alreadyInitialized")
 
         let reopened = try NodeStore(path: path)
         #expect(try reopened.identity() == identity)
@@ -70,7 +70,7 @@ struct NodeStoreCreateTests {
             let pledge = try store.create(unitFields(), id: "8ED462A8-E42B-4D6B-BC7C-BFACCE2A325E").pledge
             #expect(pledge.id == "8ed462a8-e42b-4d6b-bc7c-bfacce2a325e")
             let duplicate = #expect(throws: StoreError.self) { try store.create(unitFields(), id: pledge.id) }
-            guard case .invalid? = duplicate else { Issue.record("expected invalid, got \(String(describing: duplicate))"); return }
+            #expect(duplicate?.caseName == "invalid")
             #expect(try store.pledges().count == 1)
         }
     }
@@ -106,8 +106,8 @@ struct NodeStoreCreateTests {
             let previewBefore = try store.unsentPreview()
 
             let error = #expect(throws: StoreError.self, "\(name)") { try store.create(unitFields(overrides)) }
-            guard case .invalid(let failure)? = error else { Issue.record("\(name): expected invalid, got \(String(describing: error))"); return }
-            #expect(failure.issues.map(\.field).contains(field), "\(name): \(failure.issues)")
+            let issues = try #require(error?.invalidIssues)
+            #expect(issues.map(\.field).contains(field), "\(name): \(issues)")
 
             #expect(try store.pledges().map(\.pledge) == [kept])
             #expect(try store.status().pendingChanges == before.pendingChanges)
@@ -121,8 +121,8 @@ struct NodeStoreCreateTests {
     @Test func secretariatCannotCreateForAnUnknownDelegation() throws {
         try withStore(delegation: nil) { store, _ in
             let error = #expect(throws: StoreError.self) { try store.create(unitFields([.delegation: .text("XYZ")])) }
-            guard case .invalid(let failure)? = error else { Issue.record("expected invalid, got \(String(describing: error))"); return }
-            #expect(failure.issues.map(\.field).contains("delegation"))
+            let issues = try #require(error?.invalidIssues)
+            #expect(issues.map(\.field).contains("delegation"))
             #expect(try store.status().pledges == 0)
             #expect(try store.status().pendingChanges == 0)
 
@@ -134,7 +134,7 @@ struct NodeStoreCreateTests {
     @Test func delegationCannotCreateAnotherDelegationsPledge() throws {
         try withStore { store, _ in
             let error = #expect(throws: StoreError.self) { try store.create(unitFields([.delegation: .text("GHA")])) }
-            guard case .forbidden? = error else { Issue.record("expected forbidden, got \(String(describing: error))"); return }
+            #expect(error?.caseName == "forbidden")
             #expect(try store.status().pledges == 0)
             #expect(try store.status().pendingChanges == 0)
         }
@@ -149,7 +149,7 @@ struct NodeStoreCreateTests {
             #expect(record.pledge.text(.description) == "Deployable in 60 days")
 
             let invalid = #expect(throws: StoreError.self) { try store.edit(pledge.id, setting: [.women: .integer(64)]) }
-            guard case .invalid? = invalid else { Issue.record("expected invalid, got \(String(describing: invalid))"); return }
+            #expect(invalid?.caseName == "invalid")
             #expect(try store.pledge(pledge.id).pledge.integer(.women) == 20)
 
             try store.withdraw("KOR-BER25-001", reason: "Budget cut")

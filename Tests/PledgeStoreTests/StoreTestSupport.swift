@@ -18,12 +18,12 @@ struct TemporaryDirectory {
 
 /// Runs `body` with a store in a fresh temporary directory, initialised for `delegation`
 /// (nil: the Secretariat), and removes the directory afterwards.
-func withStore<T>(delegation: String? = "KOR", _ body: (NodeStore, TemporaryDirectory) throws -> T) throws -> T {
+func withStore(delegation: String? = "KOR", _ body: (NodeStore, TemporaryDirectory) throws -> Void) throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let store = try NodeStore(path: directory.path("node.sqlite"))
     try store.initialize(NodeIdentity(delegation: delegation, device: "\(delegation ?? "SECRETARIAT")-test"))
-    return try body(store, directory)
+    try body(store, directory)
 }
 
 /// The fields of a valid UNIT pledge made at Berlin 2025, as a delegation enters them.
@@ -53,4 +53,33 @@ func versioned(_ pledge: Pledge, from firstVersion: Int) -> [PledgeField: Versio
         result[field] = VersionedValue(value: pledge[field], version: firstVersion + offset)
     }
     return result
+}
+
+/// Case tests for `StoreError`, so a test can `#require` the case it expects.
+extension StoreError {
+    /// The broken rules, if this is `.invalid`.
+    var invalidIssues: [ValidationIssue]? {
+        if case .invalid(let failure) = self { return failure.issues }
+        return nil
+    }
+
+    /// The failed rows, if this is `.importFailed`.
+    var importRows: [ImportRowError]? {
+        if case .importFailed(let rows) = self { return rows }
+        return nil
+    }
+
+    /// The case's name, for comparing cases without payloads.
+    var caseName: String {
+        switch self {
+        case .notInitialized: return "notInitialized"
+        case .alreadyInitialized: return "alreadyInitialized"
+        case .pledgeNotFound: return "pledgeNotFound"
+        case .ambiguousPledge: return "ambiguousPledge"
+        case .conflictNotFound: return "conflictNotFound"
+        case .invalid: return "invalid"
+        case .forbidden: return "forbidden"
+        case .importFailed: return "importFailed"
+        }
+    }
 }

@@ -277,11 +277,11 @@ struct PullPageTests {
             try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])], cursor: "c", hasMore: false))
 
             let unknown = #expect(throws: StoreError.self) { try store.resolve(conflict: "no-such-conflict", taking: 1, value: nil) }
-            guard case .conflictNotFound? = unknown else { Issue.record("expected conflictNotFound, got \(String(describing: unknown))"); return }
+            #expect(unknown?.caseName == "conflictNotFound")
             let badCandidate = #expect(throws: StoreError.self) { try store.resolve(conflict: conflict.id, taking: 3, value: nil) }
-            guard case .invalid? = badCandidate else { Issue.record("expected invalid, got \(String(describing: badCandidate))"); return }
+            #expect(badCandidate?.caseName == "invalid")
             let badValue = #expect(throws: StoreError.self) { try store.resolve(conflict: conflict.id, taking: nil, value: String(repeating: "x", count: 201)) }
-            guard case .invalid? = badValue else { Issue.record("expected invalid, got \(String(describing: badValue))"); return }
+            #expect(badValue?.caseName == "invalid")
             #expect(try store.unsentPreview().isEmpty)
         }
     }
