@@ -49,11 +49,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
         .testTarget(name: "SyncTests", dependencies: [
-            "PledgeStore", "PledgeModel", "RegistryCore", "RegistryServer", "SyncClient",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["pledge", "PledgeModel"]),
     ]

@@ -20,6 +20,8 @@ extension PledgeCommand {
         @Option(help: "The bearer token (remembered for next time; or set $PLEDGE_TOKEN).") var token: String?
         @Flag(name: .customLong("dry-run"), help: "Show what would be sent, without sending anything.") var dryRun = false
         @Option(help: "Attempts per request before giving up with exit 4.") var attempts = 5
+        @Option(name: .customLong("page-size"), help: "Pledges per pull page.") var pageSize = 500
+        @Option(name: .customLong("batch-size"), help: "Changes per push request.") var batchSize = 500
         @Option(name: .customLong("ca-file"), help: "A CA bundle to trust for the registry's TLS certificate.") var caFile: String?
 
         func run() throws {
@@ -44,6 +46,8 @@ extension PledgeCommand {
                 Console.say("registry: \(problem); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts))")
             }
             var engine = SyncEngine()
+            engine.pullPageSize = max(1, pageSize)
+            engine.pushBatchSize = max(1, min(batchSize, 1_000))
             engine.progress = { Console.say($0) }
             let report: SyncReport
             do {

@@ -31,6 +31,8 @@ public protocol RegistryStorage: Sendable {
     func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
     /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start).
     func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage
+    /// The pledge with this id as the registry holds it, if it exists and is in the caller's scope.
+    func pledge(id: String, for caller: Caller) async throws -> PledgeState?
     /// Issues a token and returns its id and the token text (shown once, stored hashed).
     func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String)
     /// Revokes a token by id; returns whether one was revoked.

@@ -31,6 +31,16 @@ extension SQLiteRegistry {
     }
 }
 
+extension SQLiteRegistry {
+    public func pledge(id: String, for caller: Caller) async throws -> PledgeState? {
+        try await pool.read { db in
+            guard let fields = try Self.fetchFields(db, pledge: id) else { return nil }
+            let state = PledgeState(id: id, fields: fields, conflicts: try Self.openConflicts(db, pledge: id))
+            return caller.principal.canRead(state.pledge) ? state : nil
+        }
+    }
+}
+
 /// The pull cursor: opaque to nodes, a registry sequence number inside.
 enum PullCursor {
     static func encode(_ sequence: Int) -> String { "s\(sequence)" }

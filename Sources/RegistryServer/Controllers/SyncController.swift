@@ -11,6 +11,7 @@ struct SyncController: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/push") { request, _ in try await push(request) }
         router.get("/v1/pull") { request, _ in try await pull(request) }
+        router.get("/v1/pledges/:id") { request, context in try await pledge(request, id: context.parameters.get("id") ?? "") }
     }
 
     func push(_ request: Request) async throws -> Response {
@@ -32,6 +33,15 @@ struct SyncController: Sendable {
         }
         let page = try await mapStorageErrors { try await storage.pull(after: cursor, limit: limit, for: caller) }
         return try jsonResponse(page)
+    }
+
+    /// `GET /v1/pledges/{id}`: one pledge with its versions and open conflicts; 404 if unknown or out of scope.
+    func pledge(_ request: Request, id: String) async throws -> Response {
+        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        guard let state = try await storage.pledge(id: id.lowercased(), for: caller) else {
+            throw APIError(.notFound, "unknown-pledge", "no pledge with id '\(id.prefix(80))' is in your scope")
+        }
+        return try jsonResponse(state)
     }
 
     private func mapStorageErrors<T>(_ body: () async throws -> T) async throws -> T {
