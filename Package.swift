@@ -48,11 +48,20 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Scripts/bench drives this: throughput, round trips, scale and memory against measured floors.
+        .executableTarget(name: "pledge-bench", dependencies: [
+            "PledgeModel", "PledgeStore", "RegistryCore", "SyncClient", "CCurl",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Sources/PledgeBench"),
         .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
         .testTarget(name: "SyncTests", dependencies: [
+            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "ReliabilityTests", dependencies: [
             "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -12,7 +12,8 @@ public struct PledgeCommand: ParsableCommand {
             """,
         subcommands: [
             Init.self, Add.self, Edit.self, Withdraw.self, List.self, Show.self, History.self, Status.self,
-            Sync.self, Conflicts.self, Resolve.self, Export.self, Import.self, Report.self, Registry.self,
+            Sync.self, Conflicts.self, Resolve.self, Review.self, Duplicates.self, Merge.self, Export.self, Import.self, Report.self,
+            Registry.self,
         ])
 
     public init() {}

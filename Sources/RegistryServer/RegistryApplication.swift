@@ -26,8 +26,10 @@ public func buildRouter(storage: any RegistryStorage, configuration: RegistrySer
     let router = Router()
     router.get("/v1/health") { _, _ in try jsonResponse(["status": "ok"]) }
     router.get("/v1/openapi.yaml") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/yaml"],
-                 body: .init(byteBuffer: ByteBuffer(string: (try? SchemaResources.openAPIDocument()) ?? "")))
+        guard let document = try? SchemaResources.openAPIDocument() else {
+            throw APIError(.notFound, "not-found", "the OpenAPI document is not installed with this registry")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: document)))
     }
     SyncController(storage: storage, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
     return router

@@ -5,7 +5,7 @@ import Testing
 @Suite("pledge --help and --json")
 struct HelpAndJSONTests {
     static let subcommands = ["init", "add", "edit", "withdraw", "list", "show", "history", "status", "sync",
-                              "conflicts", "resolve", "export", "import", "report", "registry"]
+                              "conflicts", "resolve", "review", "duplicates", "merge", "export", "import", "report", "registry"]
 
     @Test func rootHelpListsEverySubcommand() throws {
         let workspace = try Workspace()
@@ -27,6 +27,38 @@ struct HelpAndJSONTests {
         let viaHelpCommand = try workspace.run(["help", subcommand])
         #expect(viaHelpCommand.status == 0, "help \(subcommand): \(viaHelpCommand)")
         #expect(viaHelpCommand.stdout.contains("pledge \(subcommand)"))
+    }
+
+    /// The subcommand names listed in a help screen's SUBCOMMANDS section.
+    static func listedSubcommands(_ help: String) -> [String] {
+        guard let start = help.range(of: "SUBCOMMANDS:") else { return [] }
+        var names: [String] = []
+        for line in help[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  See ") { break }
+            guard line.hasPrefix("  "), let first = line.dropFirst(2).first, first.isLowercase else { continue }
+            names.append(String(line.dropFirst(2).prefix { !$0.isWhitespace }))
+        }
+        return names
+    }
+
+    @Test func everyListedSubcommandAtEveryLevelHasHelp() throws {
+        let workspace = try Workspace()
+        var pending: [[String]] = [[]]
+        var visited = 0
+        while let path = pending.popLast(), visited < 100 {
+            visited += 1
+            let result = try workspace.run(path + ["--help"])
+            let name = (["pledge"] + path).joined(separator: " ")
+            #expect(result.status == 0, "\(name) --help: \(result)")
+            #expect(result.stdout.contains(name), "\(name) --help must show its usage: \(result.stdout)")
+            #expect(result.stdout.contains("OVERVIEW:"), "\(name) --help must say what the command does")
+            let children = Self.listedSubcommands(result.stdout)
+            if path.isEmpty {
+                #expect(Set(Self.subcommands).isSubset(of: Set(children)), "root help lists \(children)")
+            }
+            pending += children.map { path + [$0] }
+        }
+        #expect(visited > Self.subcommands.count)
     }
 
     @Test func addHelpDocumentsEveryFieldOption() throws {
@@ -81,7 +113,8 @@ struct HelpAndJSONTests {
         let history = try workspace.run(["history", ids[0], "--db", db, "--json"])
         let document = try #require(try JSONSerialization.jsonObject(with: history.stdoutData) as? [String: Any])
         #expect(document["pledge"] as? String == ids[0])
-        let entries = try #require(document["entries"] as? [[String: Any]])
+        // This node's own edits (`local`; `entries` in the first version of the document).
+        let entries = try #require((document["local"] ?? document["entries"]) as? [[String: Any]], "\(history.stdout)")
         #expect(entries.contains { $0["field"] as? String == "women" && $0["newValue"] as? Int == 40 })
 
         let conflicts = try workspace.run(["conflicts", "--db", db, "--json"])

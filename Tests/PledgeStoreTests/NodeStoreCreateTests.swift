@@ -32,14 +32,14 @@ struct NodeStoreCreateTests {
     }
 
     @Test func secretariatIdentityHasNoDelegation() throws {
-        try withStore(delegation: nil) { store, _ in
+        try withStore(delegation: nil) { store, _ throws in
             #expect(try store.identity().delegation == nil)
             #expect(try store.identity().principal == .secretariat)
         }
     }
 
     @Test func createFillsDelegationStatusAndReference() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let first = try store.create(unitFields()).pledge
             #expect(first.delegation == "KOR")
             #expect(first.status == .announced)
@@ -66,7 +66,7 @@ struct NodeStoreCreateTests {
     }
 
     @Test func createKeepsAGivenIdInCanonicalForm() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields(), id: "8ED462A8-E42B-4D6B-BC7C-BFACCE2A325E").pledge
             #expect(pledge.id == "8ed462a8-e42b-4d6b-bc7c-bfacce2a325e")
             let duplicate = #expect(throws: StoreError.self) { try store.create(unitFields(), id: pledge.id) }
@@ -76,7 +76,7 @@ struct NodeStoreCreateTests {
     }
 
     @Test func createReturnsAdvisoryWarningsButStoresThePledge() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, warnings) = try store.create(unitFields([.personnel: .integer(100), .women: .integer(1)]))
             #expect(warnings.contains { $0.field == "women" })
             #expect(try store.pledge(pledge.id).pledge == pledge)
@@ -100,7 +100,7 @@ struct NodeStoreCreateTests {
 
     @Test(arguments: invalidInputs)
     func createRefusesInvalidPledgesAndWritesNothing(_ name: String, overrides: FieldMap, field: String) throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let kept = try store.create(unitFields()).pledge
             let before = try store.status()
             let previewBefore = try store.unsentPreview()
@@ -119,7 +119,7 @@ struct NodeStoreCreateTests {
     }
 
     @Test func secretariatCannotCreateForAnUnknownDelegation() throws {
-        try withStore(delegation: nil) { store, _ in
+        try withStore(delegation: nil) { store, _ throws in
             let error = #expect(throws: StoreError.self) { try store.create(unitFields([.delegation: .text("XYZ")])) }
             let issues = try #require(error?.invalidIssues)
             #expect(issues.map(\.field).contains("delegation"))
@@ -132,7 +132,7 @@ struct NodeStoreCreateTests {
     }
 
     @Test func delegationCannotCreateAnotherDelegationsPledge() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let error = #expect(throws: StoreError.self) { try store.create(unitFields([.delegation: .text("GHA")])) }
             #expect(error?.caseName == "forbidden")
             #expect(try store.status().pledges == 0)
@@ -141,7 +141,7 @@ struct NodeStoreCreateTests {
     }
 
     @Test func editAndWithdrawChangeTheCurrentView() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             try store.edit(pledge.id, setting: [.women: .integer(20), .description: .text("Deployable in 60 days")])
             var record = try store.pledge(pledge.id)

@@ -6,7 +6,7 @@ import Testing
 @Suite("NodeStore: the outbox")
 struct OutboxTests {
     @Test func aNewPledgeQueuesOneChangeWithEveryBaseAtVersionZero() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             let preview = try store.unsentPreview()
             try #require(preview.count == 1)
@@ -25,7 +25,7 @@ struct OutboxTests {
     }
 
     @Test func editsBeforeSyncCoalesceIntoTheSameChange() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             let creation = try #require(try store.unsentPreview().first)
 
@@ -50,7 +50,7 @@ struct OutboxTests {
     }
 
     @Test func editsOfTwoPledgesStayInTheirOwnChanges() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let first = try store.create(unitFields()).pledge
             let second = try store.create(unitFields([.title: .text("Second")])).pledge
             try store.edit(first.id, setting: [.women: .integer(30)])
@@ -62,7 +62,7 @@ struct OutboxTests {
     }
 
     @Test func anEditAfterSealingStartsANewChangeBasedOnTheSentOne() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             let sealed = try store.sealedChanges(limit: 10)
             try #require(sealed.count == 1)
@@ -91,7 +91,7 @@ struct OutboxTests {
     }
 
     @Test func sealedBytesAreTheSameOnEveryRetry() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields([.partners: .list(["GHA", "NOR"]), .missions: .list(["UNMISS"])])).pledge
             let first = try store.sealedChanges(limit: 10)
             try #require(first.count == 1)
@@ -121,7 +121,7 @@ struct OutboxTests {
     }
 
     @Test func sealingRespectsTheLimitAndUnsealedChangesKeepCoalescing() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let first = try store.create(unitFields()).pledge
             let second = try store.create(unitFields([.title: .text("Second")])).pledge
             let sealed = try store.sealedChanges(limit: 1)
@@ -138,7 +138,7 @@ struct OutboxTests {
     }
 
     @Test func anEditThatChangesNothingQueuesNothing() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             _ = try store.sealedChanges(limit: 10)
             try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital")])

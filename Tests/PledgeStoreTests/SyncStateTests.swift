@@ -25,7 +25,7 @@ func confirmedPledge(in store: NodeStore, _ overrides: FieldMap = [:]) throws ->
 @Suite("NodeStore: push results")
 struct PushResultTests {
     @Test func anAppliedChangeLeavesTheOutboxAndConfirmsThePledge() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             #expect(try store.unsentPreview().isEmpty)
             #expect(try store.status().pendingChanges == 0)
@@ -41,7 +41,7 @@ struct PushResultTests {
     }
 
     @Test func applyingTheSameResultsTwiceChangesNothing() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let before = try store.pledge(pledge.id)
             try store.applyPushResults([result])
@@ -51,7 +51,7 @@ struct PushResultTests {
     }
 
     @Test func anAcknowledgedCreationKeepsALaterPendingEditOnTop() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge
             let sealed = try store.sealedChanges(limit: 10)
             let creation = try JSONDecoder().decode(Change.self, from: sealed[0].body)
@@ -68,7 +68,7 @@ struct PushResultTests {
     }
 
     @Test func aRejectedCreationRemovesTheNeverConfirmedPledge() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let kept = try store.create(unitFields([.title: .text("Kept")])).pledge
             let refused = try store.create(unitFields([.title: .text("Refused")])).pledge
             let sealed = try store.sealedChanges(limit: 10)
@@ -93,7 +93,7 @@ struct PushResultTests {
     }
 
     @Test func aRejectedEditRevertsToTheConfirmedValue() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, _) = try confirmedPledge(in: store)
             try store.edit(pledge.id, setting: [.title: .text("Refused title")])
             let sealed = try store.sealedChanges(limit: 10)
@@ -113,7 +113,7 @@ struct PushResultTests {
 @Suite("NodeStore: pull pages")
 struct PullPageTests {
     @Test func aPageWithANewPledgeAddsItAndStoresTheCursor() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             #expect(try store.pullCursor() == "")
             let remote = registryPledge(delegation: "GHA", [.partners: .list(["KOR"]), .ref: .text("GHA-BER25-004")])
             let fields = versioned(remote, from: 10)
@@ -137,7 +137,7 @@ struct PullPageTests {
     }
 
     @Test func aPageUpdatesAConfirmedPledgeWithoutPendingEdits() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             var fields = result.fields
             fields[.review] = VersionedValue(value: .text("ACKNOWLEDGED"), version: 90)
@@ -152,7 +152,7 @@ struct PullPageTests {
     }
 
     @Test func pullNeverOverwritesAPendingEdit() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             try store.edit(pledge.id, setting: [.title: .text("My pending title")])
 
@@ -185,7 +185,7 @@ struct PullPageTests {
     }
 
     @Test func conflictsFromAPageAreListedAndFollowTheRegistry() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let conflict = ConflictRecord(
                 id: "c0nf1ict-0001", pledgeId: pledge.id, field: .title, state: .open,
@@ -221,7 +221,7 @@ struct PullPageTests {
     }
 
     @Test func resolvingTakesACandidateInANewChangeThatNamesTheConflict() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let conflict = Self.openConflict(on: pledge)
             try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])], cursor: "c", hasMore: false))
@@ -243,7 +243,7 @@ struct PullPageTests {
     }
 
     @Test func resolvingWithTheShownValueStillQueuesAResolution() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let conflict = Self.openConflict(on: pledge)
             try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])], cursor: "c", hasMore: false))
@@ -257,7 +257,7 @@ struct PullPageTests {
     }
 
     @Test func resolvingWithANewValue() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let conflict = Self.openConflict(on: pledge)
             try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])], cursor: "c", hasMore: false))
@@ -271,7 +271,7 @@ struct PullPageTests {
     }
 
     @Test func resolvingRefusesUnknownConflictsAndCandidates() throws {
-        try withStore { store, _ in
+        try withStore { store, _ throws in
             let (pledge, result) = try confirmedPledge(in: store)
             let conflict = Self.openConflict(on: pledge)
             try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])], cursor: "c", hasMore: false))

@@ -23,10 +23,10 @@ import TestSupport
         try ghana.sync()
         let before = try korea.pledge(korean)
 
-        // Reading: Ghana's pull has only its own pledge; a direct lookup is 404.
+        // Reading: Ghana's pull has only its own pledge; a direct lookup is 403 (out of scope).
         #expect(Set(try ghana.allPledges().keys) == [ghanaian])
         let http = RawHTTP(base: registry.url)
-        #expect(try http.send("GET", "/v1/pledges/\(korean)", token: ghana.token).status == 404)
+        #expect(try http.send("GET", "/v1/pledges/\(korean)", token: ghana.token).status == 403)
 
         // Writing: one batch with a forbidden change, a Secretariat field, and a legitimate edit.
         let batch = PushRequest(changes: [
@@ -66,6 +66,7 @@ import TestSupport
         let token = issue.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try http.send("GET", "/v1/pull", token: token).status == 200)
         let tokenId = try #require(issue.stderr.split(separator: " ").dropFirst(2).first.map(String.init))
+        #expect(token.hasPrefix("plg_\(tokenId)_"))
         let revoke = try PledgeBinary.run(["registry", "token", "revoke", "--db", registry.databasePath, tokenId])
         #expect(revoke.status == 0, "\(revoke.stderr)")
         #expect(try http.send("GET", "/v1/pull", token: token).status == 401)

@@ -22,6 +22,13 @@ public enum PledgeBinary {
         public var stdout: String
         /// Everything written to stderr.
         public var stderr: String
+
+        /// Creates an outcome.
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// Runs `pledge` with `arguments` to completion and captures its output.

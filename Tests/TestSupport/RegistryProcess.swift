@@ -55,6 +55,8 @@ public final class RegistryProcess: @unchecked Sendable {
 public struct RegistryStartError: Error, CustomStringConvertible {
     /// What went wrong.
     public var message: String
+    /// Creates the error.
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -49,32 +49,8 @@ extension PledgeCommand {
                 }
                 let rows = try PledgeCSV.parse(text, makeId: Identifier.make)
                 Console.say("importing \(rows.count) pledge(s) from \(file) …")
-                let count = try node.importPledges(rows.map(\.pledge), lines: rows.map(\.line))
+                let count = try node.importPledges(rows.map(\.pledge), lines: rows.map(\.line), columns: PledgeCSV.columns(of: text))
                 Console.say("imported \(count) pledge(s) (not yet synced)")
-            }
-        }
-    }
-
-    /// `pledge report`: totals by area, delegation or ministerial.
-    struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Totals of active pledges: pledges, units, personnel, women and share, amounts per currency.")
-
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: OutputOptions
-        @Option(help: "Group by area, delegation or ministerial.") var by: PledgeReport.Grouping = .area
-
-        func run() throws {
-            try reportingErrors {
-                let report = PledgeReport(pledges: try store.openInitialized().pledges().map(\.pledge), groupedBy: by)
-                if output.json { return try Console.json(report) }
-                var table = Table(headings: [by.rawValue.uppercased(), "PLEDGES", "UNITS", "PERSONNEL", "WOMEN", "SHARE", "AMOUNTS"])
-                for row in report.rows + [report.total] {
-                    table.rows.append([row.key, String(row.pledges), String(row.units), String(row.personnel), String(row.women),
-                                       row.womenShare.map(Percent.format) ?? "-",
-                                       row.amounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")])
-                }
-                Console.out(table.render(maximumWidth: 60))
-                if report.inactivePledges > 0 { Console.say("\(report.inactivePledges) withdrawn, lapsed or superseded pledge(s) not counted") }
             }
         }
     }

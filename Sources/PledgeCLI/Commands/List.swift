@@ -73,29 +73,5 @@ extension PledgeCommand {
             return lines.joined(separator: "\n")
         }
     }
-
-    /// `pledge history`: the edits of one pledge.
-    struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the history of a pledge's fields (local edits and their sync state).")
-
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: OutputOptions
-        @Argument(help: "The pledge's id, id prefix or reference.") var id: String
-
-        func run() throws {
-            try reportingErrors {
-                let (pledge, entries) = try store.openInitialized().history(id)
-                if output.json { return try Console.json(HistoryDocument(pledge: pledge.id, entries: entries)) }
-                var table = Table(headings: ["AT", "FIELD", "FROM", "TO", "BY", "STATE"])
-                table.rows = entries.map { [$0.at, $0.field, $0.oldValue.displayText, $0.newValue.displayText, $0.by, $0.state] }
-                Console.out(table.render(maximumWidth: 40))
-            }
-        }
-    }
 }
 
-/// `pledge history --json`: the pledge id and its entries.
-struct HistoryDocument: Encodable {
-    let pledge: String
-    let entries: [HistoryEntry]
-}

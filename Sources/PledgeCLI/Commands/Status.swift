@@ -23,6 +23,9 @@ extension PledgeCommand {
                     rejected changes: \(status.rejectedChanges)
                     last sync: \(status.lastSync ?? "never")
                     """)
+                for rejected in status.rejected {
+                    Console.out("refused by the registry (\(rejected.rejectedAt)): pledge \(rejected.pledgeId): " + rejected.reasons.map(\.message).joined(separator: "; "))
+                }
                 if !status.queriedPledges.isEmpty {
                     Console.out("queried by the Secretariat: \(status.queriedPledges.joined(separator: ", ")) (see `pledge show`)")
                 }

@@ -10,7 +10,7 @@ extension PledgeCommand {
         static let configuration = CommandConfiguration(
             abstract: "Push local changes to the registry, then pull everything new in scope.",
             discussion: """
-                Exit status: 0 synced; 3 synced, but conflicts wait for resolution (`pledge conflicts`); \
+                Exit status: 0 synced; 1 the registry refused some changes (reasons shown, and in `pledge status`); 3 synced, but conflicts wait for resolution (`pledge conflicts`); \
                 4 registry unreachable after retries (nothing lost: sync again later); 5 token or permission refused.
                 """)
 
@@ -27,21 +27,10 @@ extension PledgeCommand {
         func run() throws {
             let node = try reportingErrors { try store.openInitialized() }
             if dryRun { return try showDryRun(node) }
-            let environmentToken = ProcessInfo.processInfo.environment["PLEDGE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             try reportingErrors { try node.updateRegistry(url: registry, token: token) }
-            let identity = try reportingErrors { try node.identity() }
-            guard let url = identity.registryURL else {
-                Console.say("error: no registry URL: give --registry URL (it is remembered)")
-                throw ExitStatus.invalidInput
-            }
-            guard let bearer = token ?? environmentToken ?? identity.token else {
-                Console.say("error: no token: give --token TOKEN or set $PLEDGE_TOKEN (the registry's operator issues tokens)")
-                throw ExitStatus.invalidInput
-            }
             var settings = CurlSettings()
             settings.caFile = caFile
-            let client = RegistryClient(baseURL: url, token: bearer, transport: CurlTransport(settings: settings),
-                                        retry: RetryPolicy(attempts: attempts))
+            let client = try RegistryConnection.client(for: node, token: token, settings: settings, retry: RetryPolicy(attempts: attempts))
             client.onRetry = { attempt, wait, problem in
                 Console.say("registry: \(problem); retrying in \(String(format: "%.1f", wait)) s (attempt \(attempt + 1) of \(attempts))")
             }
@@ -57,10 +46,14 @@ extension PledgeCommand {
                 switch error {
                 case .unreachable: throw ExitStatus.unreachable
                 case .refused: throw ExitStatus.refused
-                case .protocolError: throw ExitCode.failure
+                case .protocolError, .untrusted: throw ExitCode.failure
                 }
             }
             if output.json { try Console.json(report) } else { describe(report) }
+            if report.rejected > 0 {
+                Console.say("error: the registry refused \(report.rejected) change(s); they are listed above and in `pledge status`")
+                throw ExitCode.failure
+            }
             if report.openConflicts > 0 { throw ExitStatus.conflictsPending }
         }
 

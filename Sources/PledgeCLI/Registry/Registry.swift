@@ -8,7 +8,7 @@ import RegistryServer
 extension PledgeCommand {
     /// `pledge registry …`: run and operate the central registry.
     struct Registry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self])
+        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self, Audit.self])
     }
 }
 

@@ -43,6 +43,19 @@ public enum PledgeStatus: String, CaseIterable, Codable, Sendable {
     /// Whether the pledge is still live (not withdrawn, lapsed or superseded).
     public var isActive: Bool { ![.withdrawn, .lapsed, .superseded].contains(self) }
 
+    /// The statuses a pledge may move to from this one (DESIGN section 3's lifecycle).
+    public var allowedNext: Set<PledgeStatus> {
+        let exits: Set<PledgeStatus> = [.withdrawn, .lapsed, .superseded]
+        switch self {
+        case .announced: return exits.union([.formallyNotified, .registered])
+        case .formallyNotified: return exits.union([.announced, .registered])
+        case .registered: return exits.union([.verified])
+        case .verified: return exits.union([.deployed, .delivered])
+        case .deployed, .delivered: return exits.union([.completed])
+        case .completed, .withdrawn, .lapsed, .superseded: return []
+        }
+    }
+
     /// Whether, from this status on, only the Secretariat may change the status.
     public var isSecretariatControlled: Bool { ![.announced, .formallyNotified].contains(self) }
 }

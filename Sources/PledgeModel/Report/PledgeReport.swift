@@ -21,6 +21,8 @@ public struct PledgeReport: Codable, Sendable, Hashable {
         public var womenShare: Double?
         /// Amounts per ISO 4217 currency, exact decimals as strings.
         public var amounts: [String: String]
+        /// The gender-parity target share for the group's year (rows grouped by ministerial only).
+        public var womenShareTarget: Double?
     }
 
     /// The grouping used.
@@ -31,10 +33,16 @@ public struct PledgeReport: Codable, Sendable, Hashable {
     public var total: Row
     /// Pledges left out because they are withdrawn, lapsed or superseded.
     public var inactivePledges: Int
+    /// Open conflicts among the pledges reported.
+    public var openConflicts: Int
+    /// References (or ids) of pledges the Secretariat has queried.
+    public var queriedPledges: [String]
 
     /// Builds the report over active pledges (withdrawn, lapsed and superseded ones are counted apart).
-    public init(pledges: [Pledge], groupedBy grouping: Grouping) {
+    public init(pledges: [Pledge], groupedBy grouping: Grouping, openConflicts: Int = 0) {
         groupedBy = grouping
+        self.openConflicts = openConflicts
+        queriedPledges = pledges.filter { $0.review == .queried }.map { $0.text(.ref) ?? $0.id }
         let active = pledges.filter { $0.status.isActive }
         inactivePledges = pledges.count - active.count
         let groups = Dictionary(grouping: active) { pledge -> String in
@@ -44,7 +52,13 @@ public struct PledgeReport: Codable, Sendable, Hashable {
             case .ministerial: return pledge.ministerial
             }
         }
-        rows = groups.keys.sorted().map { PledgeReport.total(groups[$0]!, key: $0) }
+        rows = groups.keys.sorted().map { key in
+            var row = PledgeReport.total(groups[key]!, key: key)
+            if grouping == .ministerial, let year = ReferenceData.ministerialsByCode[key]?.year, year > 0 {
+                row.womenShareTarget = ReferenceData.womenShareTarget(year: year)
+            }
+            return row
+        }
         total = PledgeReport.total(active, key: "TOTAL")
     }
 
@@ -61,6 +75,6 @@ public struct PledgeReport: Codable, Sendable, Hashable {
                    units: pledges.reduce(0) { $0 + ($1.integer(.unitCount) ?? 0) },
                    personnel: personnel, women: women,
                    womenShare: personnel > 0 ? Double(women) / Double(personnel) : nil,
-                   amounts: cents.mapValues { DecimalAmount.format(hundredths: $0) })
+                   amounts: cents.mapValues { DecimalAmount.format(hundredths: $0) }, womenShareTarget: nil)
     }
 }

@@ -37,23 +37,25 @@ public enum WriteRules {
     }
 
     /// Why `principal` may not move a pledge's status from `current` to `target`, or nil if it may.
+    ///
+    /// Both principals follow the lifecycle (`PledgeStatus.allowedNext`); a delegation may in addition
+    /// only announce, notify or withdraw, and from `REGISTERED` on only withdraw.
     public static func statusViolation(by principal: Principal, from current: PledgeStatus?, to target: FieldValue) -> Rejection? {
         guard case .text(let raw) = target, let next = PledgeStatus(rawValue: raw) else { return nil }  // validation reports it
         let field = PledgeField.status.rawValue
         if next == current { return nil }
-        if principal == .secretariat { return nil }
-        if !PledgeStatus.delegationSettable.contains(next) {
+        if principal != .secretariat, !PledgeStatus.delegationSettable.contains(next) {
             return Rejection(code: "forbidden-status", field: field, message: "status \(next.rawValue) is set by the Secretariat only")
         }
-        if let current {
-            if !current.isActive || current == .completed {
-                return Rejection(code: "forbidden-transition", field: field,
-                                 message: "status cannot change from \(current.rawValue) to \(next.rawValue)")
-            }
-            if current.isSecretariatControlled, next != .withdrawn {
-                return Rejection(code: "forbidden-transition", field: field,
-                                 message: "status is \(current.rawValue); from REGISTERED on only the Secretariat sets it (a delegation may still withdraw)")
-            }
+        guard let current else { return nil }
+        if !current.allowedNext.contains(next) {
+            let allowed = current.allowedNext.map(\.rawValue).sorted().joined(separator: ", ")
+            return Rejection(code: "forbidden-transition", field: field,
+                             message: "status cannot change from \(current.rawValue) to \(next.rawValue)" + (allowed.isEmpty ? " (\(current.rawValue) is final)" : " (allowed: \(allowed))"))
+        }
+        if principal != .secretariat, current.isSecretariatControlled, next != .withdrawn {
+            return Rejection(code: "forbidden-transition", field: field,
+                             message: "status is \(current.rawValue); from REGISTERED on only the Secretariat sets it (a delegation may still withdraw)")
         }
         return nil
     }

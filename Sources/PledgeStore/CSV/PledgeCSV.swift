@@ -12,15 +12,7 @@ public enum PledgeCSV {
 
     /// Writes pledges as CSV text with a header row.
     public static func export(_ pledges: [Pledge]) throws -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream)
-        try writer.write(row: columns)
-        for pledge in pledges {
-            try writer.write(row: [pledge.id] + PledgeField.allCases.map { pledge[$0].displayText })
-        }
-        writer.stream.close()
-        guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else { return "" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        try CSVText.make(rows: [columns] + pledges.map { pledge in [pledge.id] + PledgeField.allCases.map { pledge[$0].displayText } })
     }
 
     /// A parsed row: the pledge it describes and the line it started on.
@@ -29,6 +21,13 @@ public enum PledgeCSV {
         public var pledge: Pledge
         /// 1-based line number in the file.
         public var line: Int
+    }
+
+    /// The fields a CSV header names.
+    public static func columns(of text: String) -> Set<PledgeField> {
+        let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        let header = (try? CSVReader(string: firstLine.hasPrefix("\u{FEFF}") ? String(firstLine.dropFirst()) : firstLine))?.next() ?? []
+        return Set(header.compactMap { PledgeField(rawValue: $0.trimmingWhitespace()) })
     }
 
     /// Parses CSV text into pledges; every row that cannot be read is reported with its line number.
@@ -88,5 +87,18 @@ public enum PledgeCSV {
         }
         guard failures.isEmpty else { throw StoreError.importFailed(failures) }
         return rows
+    }
+}
+
+/// CSV text from rows of cells (quoted where needed), through the CSV library's writer.
+public enum CSVText {
+    /// The rows as CSV, one line each, ending with a newline.
+    public static func make(rows: [[String]]) throws -> String {
+        let stream = OutputStream(toMemory: ())
+        let writer = try CSVWriter(stream: stream)
+        for row in rows { try writer.write(row: row) }
+        writer.stream.close()
+        guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else { return "" }
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PledgeModel
 
@@ -34,9 +35,9 @@ extension NodeStore {
 
     /// Imports pledges in one transaction: all of them, or (on any error) none.
     ///
-    /// A pledge whose id exists is updated field by field; others are created. `lines` gives each
-    /// pledge's line in the source file for error messages.
-    public func importPledges(_ pledges: [Pledge], lines: [Int]) throws -> Int {
+    /// A pledge whose id exists is updated field by field, for the fields in `columns`; others are
+    /// created. `lines` gives each pledge's line in the source file for error messages.
+    public func importPledges(_ pledges: [Pledge], lines: [Int], columns: Set<PledgeField> = Set(PledgeField.allCases)) throws -> Int {
         try database.write { db in
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             var failures: [ImportRowError] = []
@@ -44,7 +45,8 @@ extension NodeStore {
                 do {
                     if var stored = try StoredPledge.fetch(db, id: pledge.id) {
                         var changes = pledge.fields
-                        for field in stored.current.fields.keys where changes[field] == nil { changes[field] = .null }
+                        // A column in the file with an empty cell clears the field; a column not in the file leaves it.
+                        for field in stored.current.fields.keys where changes[field] == nil && columns.contains(field) { changes[field] = .null }
                         try Self.applyEdit(db, to: &stored, changes: changes, resolving: [], identity: identity)
                     } else {
                         try Self.insertNew(db, fields: pledge.fields, id: pledge.id, identity: identity)
@@ -101,16 +103,21 @@ extension NodeStore {
 
     /// Records `changes` in the outbox (coalescing with an unsent change of the same pledge),
     /// in the local history, and in the pledge's current view.
-    static func queue(_ db: Database, pledge stored: inout StoredPledge, changes: FieldMap, resolving conflicts: [String], device: String) throws {
+    static func queue(_ db: Database, pledge stored: inout StoredPledge, changes: FieldMap, resolving conflicts: [String], device: String,
+                      forcedBases: [PledgeField: BaseVersion] = [:]) throws {
         let now = Timestamp.now()
-        let open = try Row.fetchOne(db, sql: "SELECT change_id, fields, bases, resolves FROM outbox WHERE pledge_id = ? AND body IS NULL AND resolves = '[]' ORDER BY seq DESC LIMIT 1",
-                                    arguments: [stored.id])
+        // Coalesce only into the pledge's newest outbox row, and only if it is unsent and not a
+        // resolution: a later edit must stay later than everything queued before it.
+        let newest = try Row.fetchOne(db, sql: "SELECT change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1",
+                                      arguments: [stored.id])
+        let open = newest.flatMap { row in (row["body"] as Data?) == nil && (row["resolves"] as String) == "[]" ? row : nil }
         let changeId: String
         if let open, conflicts.isEmpty {
             changeId = open["change_id"]
             var fields = try JSONCoding.decode(FieldMap.self, from: open["fields"] as String)
             var bases = try JSONCoding.decode([PledgeField: BaseVersion].self, from: open["bases"] as String)
             for (field, value) in changes {
+                if let forced = forcedBases[field] { bases[field] = forced }
                 if bases[field] == nil { bases[field] = try base(db, of: field, in: stored) }
                 fields[field] = value
             }
@@ -119,7 +126,7 @@ extension NodeStore {
         } else {
             changeId = Identifier.make()
             var bases: [PledgeField: BaseVersion] = [:]
-            for field in changes.keys { bases[field] = try base(db, of: field, in: stored) }
+            for field in changes.keys { bases[field] = try forcedBases[field] ?? base(db, of: field, in: stored) }
             try db.execute(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [changeId, stored.id, try JSONCoding.string(changes), try JSONCoding.string(bases),
                                        try JSONCoding.string(conflicts), now])

@@ -80,6 +80,7 @@ extension NodeStore {
                 sentUnacknowledged: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL") ?? 0,
                 openConflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
                 rejectedChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejected_change") ?? 0,
+                rejected: try Self.rejectedChanges(db),
                 queriedPledges: queried,
                 lastSync: try Self.setting(db, "last_sync"))
         }
@@ -92,12 +93,15 @@ extension NodeStore {
         }
     }
 
-    /// Changes the registry refused, with its reasons.
-    public func rejectedChanges() throws -> [(changeId: String, pledgeId: String, reasons: [Rejection])] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT change_id, pledge_id, reasons FROM rejected_change ORDER BY rowid").map {
-                ($0["change_id"], $0["pledge_id"], try JSONCoding.decode([Rejection].self, from: $0["reasons"] as String))
-            }
+    /// Changes the registry refused, with its reasons, oldest first.
+    public func rejectedChanges() throws -> [RejectedChange] {
+        try database.read { db in try Self.rejectedChanges(db) }
+    }
+
+    static func rejectedChanges(_ db: Database) throws -> [RejectedChange] {
+        try Row.fetchAll(db, sql: "SELECT change_id, pledge_id, reasons, rejected_at FROM rejected_change ORDER BY rowid").map {
+            RejectedChange(changeId: $0["change_id"], pledgeId: $0["pledge_id"], rejectedAt: $0["rejected_at"],
+                           reasons: try JSONCoding.decode([Rejection].self, from: $0["reasons"] as String))
         }
     }
 

@@ -6,6 +6,8 @@ import PledgeModel
 public struct SealedChange: Sendable {
     /// The change id.
     public let changeId: String
+    /// The pledge the change edits.
+    public let pledgeId: String
     /// The change as JSON, sent byte for byte on every retry.
     public let body: Data
 }
@@ -22,7 +24,7 @@ extension NodeStore {
             let now = Timestamp.now()
             return try rows.map { row in
                 let changeId: String = row["change_id"]
-                if let body = row["body"] as Data? { return SealedChange(changeId: changeId, body: body) }
+                if let body = row["body"] as Data? { return SealedChange(changeId: changeId, pledgeId: row["pledge_id"], body: body) }
                 let change = Change(
                     changeId: changeId, pledgeId: row["pledge_id"],
                     fields: try JSONCoding.decode(FieldMap.self, from: row["fields"] as String),
@@ -31,7 +33,7 @@ extension NodeStore {
                     device: identity.device, madeAt: row["made_at"])
                 let body = try JSONCoding.encode(change)
                 try db.execute(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
-                return SealedChange(changeId: changeId, body: body)
+                return SealedChange(changeId: changeId, pledgeId: change.pledgeId, body: body)
             }
         }
     }
@@ -56,8 +58,11 @@ extension NodeStore {
     public func applyPushResults(_ results: [ChangeResult]) throws {
         try database.write { db in
             for result in results {
-                guard let pledgeId = try String.fetchOne(db, sql: "SELECT pledge_id FROM outbox WHERE change_id = ?", arguments: [result.changeId]),
-                      var stored = try StoredPledge.fetch(db, id: pledgeId) else { continue }
+                guard let pledgeId = try String.fetchOne(db, sql: "SELECT pledge_id FROM outbox WHERE change_id = ?", arguments: [result.changeId]) else { continue }
+                guard var stored = try StoredPledge.fetch(db, id: pledgeId) else {
+                    try db.execute(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
+                    continue
+                }
                 if result.outcome == .rejected {
                     let fields = try String.fetchOne(db, sql: "SELECT fields FROM outbox WHERE change_id = ?", arguments: [result.changeId]) ?? "{}"
                     try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
@@ -70,13 +75,22 @@ extension NodeStore {
                     stored.confirmed = confirmed
                 }
                 try db.execute(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
-                try stored.recomputeCurrent(db)
-                if stored.confirmed == nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE pledge_id = ?", arguments: [pledgeId]) == 0 {
-                    // A creation the registry refused: nothing of the pledge exists anywhere else.
+                if result.outcome == .rejected, stored.confirmed == nil {
+                    // A creation the registry refused: the pledge exists nowhere else, and later edits
+                    // of it cannot apply either. They are kept as refused, with the same reasons.
+                    for row in try Row.fetchAll(db, sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ?", arguments: [pledgeId]) {
+                        let reasons = [Rejection(code: "creation-refused", message: "the pledge's creation was refused: "
+                                                 + result.reasons.map(\.message).joined(separator: "; "))]
+                        try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [row["change_id"] as String, pledgeId, row["fields"] as String, try JSONCoding.string(reasons), Timestamp.now()])
+                    }
+                    try db.execute(sql: "DELETE FROM outbox WHERE pledge_id = ?", arguments: [pledgeId])
                     try db.execute(sql: "DELETE FROM pledge WHERE id = ?", arguments: [pledgeId])
-                } else {
-                    try stored.save(db)
+                    try db.execute(sql: "DELETE FROM conflict WHERE pledge_id = ?", arguments: [pledgeId])
+                    continue
                 }
+                try stored.recomputeCurrent(db)
+                try stored.save(db)
             }
         }
     }

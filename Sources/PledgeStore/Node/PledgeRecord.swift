@@ -37,10 +37,24 @@ public struct NodeStatus: Codable, Sendable, Hashable {
     public var openConflicts: Int
     /// Changes the registry refused.
     public var rejectedChanges: Int
+    /// Those changes, with the registry's reasons.
+    public var rejected: [RejectedChange]
     /// Pledges the Secretariat queried, waiting for the delegation.
     public var queriedPledges: [String]
     /// When the last sync finished, ISO 8601.
     public var lastSync: String?
+}
+
+/// A change the registry refused: the edit is not applied anywhere, and these are the reasons.
+public struct RejectedChange: Codable, Sendable, Hashable {
+    /// The change's id.
+    public var changeId: String
+    /// The pledge it edited.
+    public var pledgeId: String
+    /// When the refusal arrived, ISO 8601.
+    public var rejectedAt: String
+    /// The registry's reasons.
+    public var reasons: [Rejection]
 }
 
 /// One line of a pledge's history.

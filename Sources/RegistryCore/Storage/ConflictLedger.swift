@@ -33,6 +33,15 @@ struct ConflictLedger {
         return record.id
     }
 
+    /// Adds `value` as a candidate to the field's open conflict, if there is one.
+    func addToOpenConflict(pledgeId: String, field: PledgeField, value: FieldValue, changeId: String, actor: String, at: String) throws {
+        guard var record = try openConflict(pledgeId: pledgeId, field: field, preferring: nil) else { return }
+        guard !record.candidates.contains(where: { $0.value == value }) else { return }
+        let number = (record.candidates.map(\.number).max() ?? 0) + 1
+        record.candidates.append(ConflictCandidate(number: number, value: value, changeId: changeId, actor: actor, receivedAt: at))
+        try save(record)
+    }
+
     /// Marks a conflict resolved with the value chosen.
     func close(_ conflict: ConflictRecord, with value: FieldValue, by actor: String) throws {
         var record = conflict

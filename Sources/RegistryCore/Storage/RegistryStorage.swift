@@ -31,8 +31,10 @@ public protocol RegistryStorage: Sendable {
     func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
     /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start).
     func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage
-    /// The pledge with this id as the registry holds it, if it exists and is in the caller's scope.
+    /// The pledge with this id as the registry holds it (nil if unknown); throws `outOfScope` if the caller may not see it.
     func pledge(id: String, for caller: Caller) async throws -> PledgeState?
+    /// The pledge's lineage from the change log (nil if unknown); throws `outOfScope` if the caller may not see it.
+    func history(of pledgeId: String, for caller: Caller) async throws -> PledgeHistory?
     /// Issues a token and returns its id and the token text (shown once, stored hashed).
     func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String)
     /// Revokes a token by id; returns whether one was revoked.
@@ -45,4 +47,8 @@ public enum RegistryError: Error, Sendable, Equatable {
     case invalidCursor(String)
     /// A request broke a protocol rule (e.g. too many changes in a batch).
     case badRequest(String)
+    /// The pledge exists but is not in the caller's scope.
+    case outOfScope(String)
+    /// The database stayed locked past the busy timeout; the caller should retry shortly.
+    case busy
 }

@@ -6,7 +6,11 @@ extension SQLiteRegistry {
         let after = try PullCursor.decode(cursor)
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         // One read transaction: the page is a consistent snapshot.
-        return try await pool.read { db in
+        return try await mappingBusy { try await pool.read { db in
+            // A cursor past the registry's sequence comes from another registry (or a restored
+            // backup): answering from it would silently skip changes.
+            let sequence = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
+            guard after <= sequence else { throw RegistryError.invalidCursor(cursor) }
             let rows: [Row]
             switch caller.principal {
             case .secretariat:
@@ -23,11 +27,11 @@ extension SQLiteRegistry {
             let pledges = try page.map { row -> PledgeState in
                 let id: String = row["id"]
                 return PledgeState(id: id, fields: try Self.decodeJSON([PledgeField: VersionedValue].self, row["fields"]),
-                                   conflicts: try Self.openConflicts(db, pledge: id))
+                                   conflicts: try Self.conflicts(db, pledge: id))
             }
             let last = page.last.map { $0["updated_seq"] as Int } ?? after
             return PullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
-        }
+        } }
     }
 }
 
@@ -35,8 +39,9 @@ extension SQLiteRegistry {
     public func pledge(id: String, for caller: Caller) async throws -> PledgeState? {
         try await pool.read { db in
             guard let fields = try Self.fetchFields(db, pledge: id) else { return nil }
-            let state = PledgeState(id: id, fields: fields, conflicts: try Self.openConflicts(db, pledge: id))
-            return caller.principal.canRead(state.pledge) ? state : nil
+            let state = PledgeState(id: id, fields: fields, conflicts: try Self.conflicts(db, pledge: id))
+            guard caller.principal.canRead(state.pledge) else { throw RegistryError.outOfScope(id) }
+            return state
         }
     }
 }

@@ -11,8 +11,10 @@ extension SQLiteRegistry {
             throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
         }
         // One transaction per batch: either every change's outcome is recorded, or none is.
-        return try await pool.write { db in
-            try changes.map { try ChangeApplication(change: $0, caller: caller, db: db).run() }
+        return try await mappingBusy {
+            try await pool.write { db in
+                try changes.map { try ChangeApplication(change: $0, caller: caller, db: db).run() }
+            }
         }
     }
 }
@@ -40,6 +42,9 @@ struct ChangeApplication {
             return try SQLiteRegistry.decodeJSON(ChangeResult.self, row["result"])
         }
         let result = try evaluate()
+        // A refused change writes nothing: a replay is evaluated afresh (and the node, which
+        // dropped it on the first answer, only replays when that answer was lost).
+        guard result.outcome != .rejected else { return result }
         try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result)])
         return result
@@ -95,10 +100,15 @@ struct ChangeApplication {
             if decision == .apply { resulting[field] = value }
             decisions.append((field, value, decision, joins))
         }
-        // Step 3: the resulting pledge must be valid; the registry does not trust nodes.
-        let report = PledgeValidator.validate(resulting)
-        guard report.isValid else {
-            return rejected(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
+        // Step 3: the resulting pledge must be valid, and so must the pledge as the editor meant it
+        // (so a conflict candidate can later be taken as is); the registry does not trust nodes.
+        var intended = resulting
+        for (field, value) in change.fields { intended[field] = value }
+        for pledge in [resulting, intended] {
+            let report = PledgeValidator.validate(pledge)
+            guard report.isValid else {
+                return rejected(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
+            }
         }
         return try persist(decisions, stored: stored ?? [:], resulting: resulting, resolutions: resolutions)
     }
@@ -115,8 +125,11 @@ struct ChangeApplication {
     }
 
     private func persist(_ decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)],
-                         stored: [PledgeField: VersionedValue], resulting: Pledge, resolutions: [ConflictRecord]) throws -> ChangeResult {
-        let touchesState = decisions.contains { $0.decision != .unchanged }
+                         stored: [PledgeField: VersionedValue], resulting initial: Pledge, resolutions: [ConflictRecord]) throws -> ChangeResult {
+        var resulting = initial
+        let applied = Set(decisions.filter { $0.decision == .apply }.map(\.field))
+        let derived = try ReviewRules(db: db).derivedFields(by: caller.principal, applied: applied, resulting: resulting, receivedAt: receivedAt)
+        let touchesState = decisions.contains { $0.decision != .unchanged } || !derived.isEmpty
         let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
         var fields = stored
         var conflictIds: [String] = []
@@ -125,6 +138,12 @@ struct ChangeApplication {
             case .apply:
                 fields[item.field] = VersionedValue(value: item.value, version: seq)
                 try recordField(item.field, version: seq, conflict: nil)
+                if !resolutions.contains(where: { $0.field == item.field }) {
+                    // An edit made while the field is in conflict joins the conflict as a candidate,
+                    // so a later resolution cannot silently discard it.
+                    try ConflictLedger(db: db).addToOpenConflict(pledgeId: change.pledgeId, field: item.field, value: item.value,
+                                                                 changeId: change.changeId, actor: actor, at: receivedAt)
+                }
                 let isResolution = resolutions.contains { $0.field == item.field }
                 try log(item.field, item.value, seq: seq, kind: isResolution ? "resolution" : "applied")
             case .unchanged:
@@ -137,6 +156,11 @@ struct ChangeApplication {
                 try recordField(item.field, version: nil, conflict: conflictId)
                 try log(item.field, item.value, seq: seq, kind: "candidate")
             }
+        }
+        for (field, value) in derived.sorted(by: { $0.key < $1.key }) {
+            fields[field] = VersionedValue(value: value, version: seq)
+            resulting[field] = value
+            try log(field, value, seq: seq, kind: "derived", by: "REGISTRY")
         }
         for conflict in resolutions {
             try ConflictLedger(db: db).close(conflict, with: resulting[conflict.field], by: actor)
@@ -164,8 +188,8 @@ struct ChangeApplication {
                        arguments: [change.changeId, field.rawValue, version, conflict])
     }
 
-    private func log(_ field: PledgeField, _ value: FieldValue, seq: Int, kind: String) throws {
-        try db.execute(sql: "INSERT INTO change_log(seq, change_id, pledge_id, field, value, kind, actor, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [seq, change.changeId, change.pledgeId, field.rawValue, try SQLiteRegistry.encodeJSON(value), kind, actor, receivedAt])
+    private func log(_ field: PledgeField, _ value: FieldValue, seq: Int, kind: String, by who: String? = nil) throws {
+        try AuditLog(db: db).append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, field: field, value: value,
+                                    kind: kind, actor: who ?? actor, at: receivedAt)
     }
 }

@@ -29,10 +29,12 @@ public final class SQLiteRegistry: RegistryStorage {
     // MARK: Tokens
 
     public func authenticate(token: String) async throws -> Caller? {
+        // Look the token up by its public id, then compare the secret's hash in constant time.
+        guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device FROM token WHERE hash = ? AND revoked_at IS NULL",
-                                             arguments: [hash]),
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device FROM token WHERE id = ? AND revoked_at IS NULL",
+                                             arguments: [id]),
                   TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
             let delegation: String? = row["delegation"]
             return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"])
@@ -40,7 +42,8 @@ public final class SQLiteRegistry: RegistryStorage {
     }
 
     public func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String) {
-        let token = TokenFactory.makeToken(), id = TokenFactory.makeTokenId()
+        let id = TokenFactory.makeTokenId()
+        let token = TokenFactory.makeToken(id: id)
         let delegation: String? = if case .delegation(let code) = principal { code } else { nil }
         try await pool.write { db in
             try db.execute(sql: "INSERT INTO token(id, hash, delegation, device, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -56,6 +59,15 @@ public final class SQLiteRegistry: RegistryStorage {
         }
     }
 
+    /// Runs a storage call, turning SQLite's "busy" into `RegistryError.busy` (a 503 with Retry-After).
+    func mappingBusy<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw RegistryError.busy
+        }
+    }
+
     // MARK: Shared row access
 
     static func nextSequence(_ db: Database) throws -> Int {
@@ -68,8 +80,9 @@ public final class SQLiteRegistry: RegistryStorage {
             .map { try decodeJSON([PledgeField: VersionedValue].self, $0) }
     }
 
-    static func openConflicts(_ db: Database, pledge id: String) throws -> [ConflictRecord] {
-        try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? AND state = 'open' ORDER BY opened_seq, id", arguments: [id])
+    /// Every conflict of a pledge, open and resolved, oldest first (nodes keep the open ones).
+    static func conflicts(_ db: Database, pledge id: String) throws -> [ConflictRecord] {
+        try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? ORDER BY opened_seq, id", arguments: [id])
             .map { try decodeJSON(ConflictRecord.self, $0) }
     }
 

@@ -3,11 +3,12 @@ import Foundation
 
 /// Makes bearer tokens and their stored hashes.
 public enum TokenFactory {
-    /// A new token: 256 random bits from the system's cryptographic generator, URL-safe base64.
-    public static func makeToken() -> String {
+    /// A new token `plg_<id>_<secret>`: the public id, then 256 random bits from the system's
+    /// cryptographic generator, URL-safe base64.
+    public static func makeToken(id: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return "plg_" + Data(bytes).base64EncodedString()
+        return "plg_\(id)_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
@@ -15,6 +16,13 @@ public enum TokenFactory {
     public static func makeTokenId() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<8).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// The public id inside a token, or nil if it is not shaped like one.
+    public static func tokenId(of token: String) -> String? {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "plg", parts[1].count == 16, parts[1].allSatisfy(\.isHexDigit) else { return nil }
+        return String(parts[1])
     }
 
     /// The hash stored for a token: SHA-256, hex.

@@ -12,6 +12,7 @@ struct SyncController: Sendable {
         router.post("/v1/push") { request, _ in try await push(request) }
         router.get("/v1/pull") { request, _ in try await pull(request) }
         router.get("/v1/pledges/:id") { request, context in try await pledge(request, id: context.parameters.get("id") ?? "") }
+        router.get("/v1/pledges/:id/history") { request, context in try await history(request, id: context.parameters.get("id") ?? "") }
     }
 
     func push(_ request: Request) async throws -> Response {
@@ -38,10 +39,19 @@ struct SyncController: Sendable {
     /// `GET /v1/pledges/{id}`: one pledge with its versions and open conflicts; 404 if unknown or out of scope.
     func pledge(_ request: Request, id: String) async throws -> Response {
         let caller = try await BearerAuthentication(storage: storage).caller(of: request)
-        guard let state = try await storage.pledge(id: id.lowercased(), for: caller) else {
-            throw APIError(.notFound, "unknown-pledge", "no pledge with id '\(id.prefix(80))' is in your scope")
+        guard let state = try await mapStorageErrors({ try await storage.pledge(id: id.lowercased(), for: caller) }) else {
+            throw APIError(.notFound, "unknown-pledge", "no pledge has id '\(id.prefix(80))'")
         }
         return try jsonResponse(state)
+    }
+
+    /// `GET /v1/pledges/{id}/history`: the pledge's lineage from the hash-chained change log.
+    func history(_ request: Request, id: String) async throws -> Response {
+        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        guard let history = try await mapStorageErrors({ try await storage.history(of: id.lowercased(), for: caller) }) else {
+            throw APIError(.notFound, "unknown-pledge", "no pledge has id '\(id.prefix(80))'")
+        }
+        return try jsonResponse(history)
     }
 
     private func mapStorageErrors<T>(_ body: () async throws -> T) async throws -> T {
@@ -51,6 +61,10 @@ struct SyncController: Sendable {
             throw APIError.badRequest("invalid-cursor", "cursor '\(cursor.prefix(80))' was not issued by this registry; pull again without a cursor")
         } catch RegistryError.badRequest(let message) {
             throw APIError.badRequest("invalid-request", message)
+        } catch RegistryError.outOfScope(let id) {
+            throw APIError(.forbidden, "forbidden", "pledge \(id) is not in your token's scope")
+        } catch RegistryError.busy {
+            throw APIError(.serviceUnavailable, "busy", "the registry is busy; retry shortly", retryAfterSeconds: 1)
         }
     }
 }

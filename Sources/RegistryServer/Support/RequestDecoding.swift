@@ -16,8 +16,10 @@ enum RequestDecoding {
         do {
             let buffer = try await request.body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
-        } catch {
+        } catch let error where String(describing: type(of: error)).contains("TooManyBytes") {
             throw APIError(.contentTooLarge, "body-too-large", "the body exceeds the limit of \(limit) bytes")
+        } catch {
+            throw APIError.badRequest("unreadable-body", "the request body could not be read completely")
         }
     }
 

@@ -58,6 +58,7 @@ public struct SyncEngine {
         while true {
             let batch = try store.sealedChanges(limit: pushBatchSize)
             guard !batch.isEmpty else { return }
+            let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
             let response = try client.push(batch)
             let answered = Set(response.results.map(\.changeId))
             guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
@@ -71,7 +72,8 @@ public struct SyncEngine {
                 case .mergedWithConflicts: report.mergedWithConflicts += 1
                 case .rejected:
                     report.rejected += 1
-                    report.rejections.append("change \(result.changeId) (pledge): " + result.reasons.map(\.message).joined(separator: "; "))
+                    let pledgeId = pledgeIds[result.changeId] ?? "?"
+                    report.rejections.append("pledge \(pledgeId), change \(result.changeId): " + result.reasons.map(\.message).joined(separator: "; "))
                 }
             }
             if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }

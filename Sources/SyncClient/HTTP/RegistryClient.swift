@@ -10,12 +10,16 @@ public enum RegistryClientError: Error, Sendable, CustomStringConvertible {
     case refused(String)
     /// The registry answered something the client cannot use (exit 1).
     case protocolError(String)
+    /// The registry's TLS certificate could not be verified; retrying would not help (exit 1).
+    case untrusted(String)
 
     public var description: String {
         switch self {
         case .unreachable(let detail): return "the registry is unreachable (\(detail)); nothing was lost, sync again later"
         case .refused(let detail): return "the registry refused the request: \(detail)"
         case .protocolError(let detail): return "unexpected answer from the registry: \(detail)"
+        case .untrusted(let detail):
+            return "the registry's TLS certificate is not trusted (\(detail)); give its CA with --ca-file"
         }
     }
 }
@@ -60,6 +64,11 @@ public final class RegistryClient {
         return try call(HTTPRequestSpec(method: "GET", url: baseURL + "/v1/pull?cursor=\(escaped)&limit=\(limit)"), as: PullPage.self)
     }
 
+    /// Fetches a pledge's lineage from the registry's change log.
+    public func history(of pledgeId: String) throws -> PledgeHistory {
+        try call(HTTPRequestSpec(method: "GET", url: baseURL + "/v1/pledges/\(pledgeId)/history"), as: PledgeHistory.self)
+    }
+
     private func call<T: Decodable>(_ request: HTTPRequestSpec, as type: T.Type) throws -> T {
         var request = request
         request.headers["Authorization"] = "Bearer \(token)"
@@ -83,6 +92,7 @@ public final class RegistryClient {
                     throw RegistryClientError.protocolError("HTTP \(reply.status): \(Self.message(in: reply))")
                 }
             } catch let error as TransportError {
+                if error.isTLSFailure { throw RegistryClientError.untrusted(error.message) }
                 lastProblem = error.message
             }
             if attempt < retry.attempts {

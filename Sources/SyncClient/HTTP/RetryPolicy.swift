@@ -10,8 +10,8 @@ public struct RetryPolicy: Sendable {
     /// Largest delay between two attempts.
     public var maximumDelay: Double
 
-    /// Creates a policy. The default (5 attempts, 0.5 s doubling to 8 s) gives up within about
-    /// 16 s of waiting when the registry is unreachable, plus each attempt's own timeout.
+    /// Creates a policy. The default (5 attempts, 0.5 s doubling, capped at 8 s, jittered down to half)
+    /// waits at most 7.5 s in all when the registry is unreachable, plus each attempt's own timeout.
     public init(attempts: Int = 5, baseDelay: Double = 0.5, maximumDelay: Double = 8) {
         self.attempts = max(1, attempts)
         self.baseDelay = baseDelay

@@ -1,0 +1,101 @@
+import Foundation
+import PledgeModel
+import PledgeStore
+import SyncClient
+
+/// A delegation laptop (or Secretariat node) in this process: a real NodeStore synced by the real
+/// SyncEngine through RegistryClient over libcurl, so requests and bytes can be counted.
+final class BenchNode {
+    /// The node's store.
+    let store: NodeStore
+    /// The libcurl transport, timed.
+    let transport: TimingTransport
+    /// The registry client over that transport.
+    let client: RegistryClient
+    /// Retries the client made (each a failed attempt that was tried again).
+    private(set) var retries = 0
+
+    /// Creates a fresh node at `path` for `delegation` (nil: the Secretariat), pointed at `url` with `token`.
+    convenience init(path: String, delegation: String?, device: String, url: String, token: String) throws {
+        let store = try NodeStore(path: path)
+        try store.initialize(NodeIdentity(delegation: delegation, device: device, registryURL: url, token: token))
+        self.init(store: store, url: url, token: token)
+    }
+
+    /// Wraps an existing, initialised store with its own libcurl handle.
+    init(store: NodeStore, url: String, token: String) {
+        self.store = store
+        transport = TimingTransport(CurlTransport())
+        client = RegistryClient(baseURL: url, token: token, transport: transport)
+        client.onRetry = { [unowned self] _, _, _ in self.retries += 1 }
+    }
+
+    /// Records `pledges` offline in one transaction (as `pledge import` does); returns the seconds it took.
+    @discardableResult
+    func record(_ pledges: [Pledge]) throws -> Double {
+        try Stopwatch.seconds { _ = try store.importPledges(pledges, lines: Array(2..<(pledges.count + 2))) }
+    }
+
+    /// Runs one full sync (push, then pull) with the product's default batch and page sizes, and measures
+    /// it; `serverCPU` reads the registry's CPU seconds so the cost can be split between the two sides.
+    func sync(serverCPU: @escaping () -> Double = { 0 }) throws -> SyncMeasurement {
+        let start = snapshot(serverCPU)
+        var pushEnd: PhaseCost?
+        var engine = SyncEngine()
+        // SyncEngine reports "pushed k/n" after each batch of a long push: the last one marks the end of the push.
+        engine.progress = { line in if line.hasPrefix("pushed ") { pushEnd = self.snapshot(serverCPU) } }
+        let wireBefore = client.counters
+        let report = try engine.run(store: store, client: client)
+        let wire = client.counters
+        let end = snapshot(serverCPU)
+        return SyncMeasurement(report: report, total: end - start, push: pushEnd.map { $0 - start },
+                               requests: wire.requests - wireBefore.requests,
+                               bytes: wire.bytesSent + wire.bytesReceived - wireBefore.bytesSent - wireBefore.bytesReceived)
+    }
+
+    private func snapshot(_ serverCPU: () -> Double) -> PhaseCost {
+        PhaseCost(seconds: Stopwatch.now(), httpSeconds: transport.seconds, nodeCPUSeconds: ProcessStats.ownCPUSeconds(),
+                  serverCPUSeconds: serverCPU())
+    }
+}
+
+/// Where the time of a sync (or a part of one) went.
+struct PhaseCost {
+    /// Wall seconds.
+    var seconds: Double
+    /// Of those, seconds waiting on HTTP requests (network and registry).
+    var httpSeconds: Double
+    /// CPU seconds of this process (the node's SQLite and JSON work, libcurl).
+    var nodeCPUSeconds: Double
+    /// CPU seconds of the registry process.
+    var serverCPUSeconds: Double
+
+    /// The cost between two snapshots.
+    static func - (end: PhaseCost, start: PhaseCost) -> PhaseCost {
+        PhaseCost(seconds: end.seconds - start.seconds, httpSeconds: end.httpSeconds - start.httpSeconds,
+                  nodeCPUSeconds: end.nodeCPUSeconds - start.nodeCPUSeconds, serverCPUSeconds: end.serverCPUSeconds - start.serverCPUSeconds)
+    }
+
+    /// `4.1 s: 2.9 s waiting on the registry (registry CPU 2.7 s), node CPU 1.2 s`.
+    var breakdown: String {
+        "\(Format.seconds(seconds)) wall: \(Format.seconds(httpSeconds)) in HTTP requests (registry CPU \(Format.cpuSeconds(serverCPUSeconds))), "
+            + "node CPU \(Format.cpuSeconds(nodeCPUSeconds))"
+    }
+}
+
+/// What one measured sync did and cost.
+struct SyncMeasurement {
+    /// The engine's report.
+    var report: SyncReport
+    /// The whole sync.
+    var total: PhaseCost
+    /// Until the last push batch was acknowledged (nil when the push was a single batch or none).
+    var push: PhaseCost?
+    /// HTTP requests made.
+    var requests: Int
+    /// Bytes sent and received, headers included (compressed bodies as they crossed the wire).
+    var bytes: Int
+
+    /// Wall seconds of the whole sync.
+    var seconds: Double { total.seconds }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// A child process started with posix_spawn and reaped with wait4, so its own peak RSS is known exactly.
+///
+/// Foundation's `Process` reaps children on a thread of its own, which would take the rusage away;
+/// wait4 on the pid gives `ru_maxrss` of that one child and nothing else.
+final class ChildProcess {
+    /// The child's pid.
+    let pid: pid_t
+    /// Where its stdout goes.
+    let stdoutPath: String
+    /// Where its stderr goes.
+    let stderrPath: String
+    /// Exit status and peak RSS once reaped.
+    private(set) var finished: (status: Int32, peakRSSKilobytes: Int)?
+
+    /// Starts `executable` with `arguments`, stdout and stderr to files, stdin from /dev/null.
+    init(executable: String, arguments: [String], stdoutPath: String, stderrPath: String, environment: [String: String] = [:]) throws {
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var merged = ProcessInfo.processInfo.environment
+        merged["PLEDGE_DB"] = nil
+        merged["PLEDGE_TOKEN"] = nil
+        for (key, value) in environment { merged[key] = value }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let code = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard code == 0 else { throw BenchFailure("cannot start \(executable): \(String(cString: strerror(code)))") }
+        pid = child
+        ChildRegistry.shared.add(child)
+    }
+
+    /// Whether the child is still running (reaps it if it has ended).
+    var isRunning: Bool { reap(blocking: false) == nil }
+
+    /// Waits for the child to end, at most `timeout` seconds (then kills it); returns status and peak RSS.
+    @discardableResult
+    func wait(timeout: Double = 3_600) -> (status: Int32, peakRSSKilobytes: Int) {
+        let deadline = Stopwatch.now() + timeout
+        while Stopwatch.now() < deadline {
+            if let done = reap(blocking: false) { return done }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        return reap(blocking: true)!
+    }
+
+    /// Asks the child to stop (SIGTERM), then kills it (SIGKILL) if it has not ended within `grace` seconds.
+    func stop(grace: Double = 10) {
+        guard finished == nil else { return }
+        kill(pid, SIGTERM)
+        wait(timeout: grace)
+    }
+
+    /// The child's stdout so far.
+    func stdout() -> String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+
+    /// The child's stderr so far.
+    func stderr() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    private func reap(blocking: Bool) -> (status: Int32, peakRSSKilobytes: Int)? {
+        if let finished { return finished }
+        var status: Int32 = 0
+        var usage = rusage()
+        let result = wait4(pid, &status, blocking ? 0 : WNOHANG, &usage)
+        guard result == pid else { return nil }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out (they are macros in C).
+        let signal = status & 0x7f
+        let code: Int32 = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        let done = (status: code, peakRSSKilobytes: Int(usage.ru_maxrss))  // Linux: kilobytes
+        finished = done
+        ChildRegistry.shared.remove(pid)
+        return done
+    }
+
+    deinit { if finished == nil { kill(pid, SIGKILL); _ = reap(blocking: true) } }
+}
+
+/// Every child still running, written to a file so `Scripts/bench` can kill leftovers if the bench dies.
+final class ChildRegistry: @unchecked Sendable {
+    /// The one registry of this process.
+    static let shared = ChildRegistry()
+    /// The file listing live child pids, one a line (nil: not recorded).
+    var pidFile: String?
+    private var pids: Set<pid_t> = []
+    private let lock = NSLock()
+
+    /// Records a started child.
+    func add(_ pid: pid_t) { lock.withLock { pids.insert(pid); write() } }
+
+    /// Forgets a reaped child.
+    func remove(_ pid: pid_t) { lock.withLock { pids.remove(pid); write() } }
+
+    /// Kills every child still recorded (on the way out after a failure).
+    func killAll() { lock.withLock { for pid in pids { kill(pid, SIGKILL) } } }
+
+    private func write() {
+        guard let pidFile else { return }
+        try? pids.map(String.init).joined(separator: "\n").write(toFile: pidFile, atomically: true, encoding: .utf8)
+    }
+}

@@ -1,0 +1,61 @@
+/// One entry of the registry's append-only, hash-chained change log, as stored, served and exported.
+public struct AuditEntry: Codable, Sendable, Hashable {
+    /// Position in the log (1, 2, …).
+    public var id: Int
+    /// The registry sequence number of the change that wrote it.
+    public var seq: Int
+    /// The change that carried the value.
+    public var changeId: String
+    /// The pledge concerned.
+    public var pledgeId: String
+    /// The field concerned.
+    public var field: String
+    /// The value, as JSON text.
+    public var value: String
+    /// `applied`, `candidate` (held in a conflict), `resolution` or `derived` (set by the registry itself).
+    public var kind: String
+    /// Who sent it: `KOR/KOR-laptop-1`, `SECRETARIAT/UN-HQ-1`, or `REGISTRY`.
+    public var actor: String
+    /// When the registry accepted it, ISO 8601.
+    public var receivedAt: String
+    /// The hash of the previous entry (the genesis value for the first).
+    public var previousHash: String
+    /// SHA-256 of this entry's canonical form, hex.
+    public var hash: String
+
+    /// The hash the first entry commits to.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Creates an entry.
+    public init(id: Int, seq: Int, changeId: String, pledgeId: String, field: String, value: String, kind: String,
+                actor: String, receivedAt: String, previousHash: String, hash: String) {
+        self.id = id
+        self.seq = seq
+        self.changeId = changeId
+        self.pledgeId = pledgeId
+        self.field = field
+        self.value = value
+        self.kind = kind
+        self.actor = actor
+        self.receivedAt = receivedAt
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+}
+
+/// A pledge's lineage on the registry: every value each field has had or was offered, and its conflicts.
+public struct PledgeHistory: Codable, Sendable, Hashable {
+    /// The pledge.
+    public var pledgeId: String
+    /// Log entries for the pledge, oldest first.
+    public var entries: [AuditEntry]
+    /// Every conflict on the pledge, open and resolved.
+    public var conflicts: [ConflictRecord]
+
+    /// Creates a history.
+    public init(pledgeId: String, entries: [AuditEntry], conflicts: [ConflictRecord]) {
+        self.pledgeId = pledgeId
+        self.entries = entries
+        self.conflicts = conflicts
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import PledgeModel
+
+extension AuditEntry {
+    /// The hash this entry should carry: SHA-256 over every other field, in a fixed order.
+    public func computedHash() -> String {
+        let canonical = [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash]
+            .map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return TokenFactory.digest(Data(canonical.utf8))
+    }
+}
+
+/// Recomputes a log's hash chain.
+public enum AuditChain {
+    /// The outcome of a verification.
+    public struct Verdict: Codable, Sendable, Hashable {
+        /// Entries checked.
+        public var entries: Int
+        /// The first entry that does not verify, if any.
+        public var firstBrokenEntry: Int?
+        /// Why it does not verify.
+        public var problem: String?
+
+        /// Whether the whole chain verifies.
+        public var isIntact: Bool { firstBrokenEntry == nil }
+    }
+
+    /// Checks that each entry's hash is right and commits to the entry before it.
+    public static func verify<S: Sequence>(_ entries: S) -> Verdict where S.Element == AuditEntry {
+        var previous = AuditEntry.genesisHash
+        var count = 0
+        for entry in entries {
+            count += 1
+            if entry.previousHash != previous {
+                return Verdict(entries: count, firstBrokenEntry: entry.id, problem: "entry \(entry.id) does not commit to the entry before it")
+            }
+            if entry.computedHash() != entry.hash {
+                return Verdict(entries: count, firstBrokenEntry: entry.id, problem: "entry \(entry.id) was altered: its content does not match its hash")
+            }
+            previous = entry.hash
+        }
+        return Verdict(entries: count, firstBrokenEntry: nil, problem: nil)
+    }
+}

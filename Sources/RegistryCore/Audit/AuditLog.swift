@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import PledgeModel
+
+/// Appends to and reads the registry's hash-chained change log.
+struct AuditLog {
+    let db: Database
+
+    /// Appends an entry, chaining it to the last one. Runs inside the batch's write transaction,
+    /// which holds SQLite's write lock, so no other writer can interleave.
+    func append(seq: Int, changeId: String, pledgeId: String, field: PledgeField, value: FieldValue,
+                kind: String, actor: String, at: String) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1")
+        var entry = AuditEntry(id: (last?["id"] as Int? ?? 0) + 1, seq: seq, changeId: changeId, pledgeId: pledgeId,
+                               field: field.rawValue, value: try SQLiteRegistry.encodeJSON(value), kind: kind, actor: actor,
+                               receivedAt: at, previousHash: last?["hash"] as String? ?? AuditEntry.genesisHash, hash: "")
+        entry.hash = entry.computedHash()
+        try db.execute(sql: """
+            INSERT INTO change_log(id, seq, change_id, pledge_id, field, value, kind, actor, received_at, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.id, entry.seq, entry.changeId, entry.pledgeId, entry.field, entry.value, entry.kind,
+                             entry.actor, entry.receivedAt, entry.previousHash, entry.hash])
+    }
+
+    /// Entries in log order, optionally for one pledge.
+    func entries(pledge: String? = nil) throws -> [AuditEntry] {
+        let sql = "SELECT * FROM change_log" + (pledge == nil ? "" : " WHERE pledge_id = ?") + " ORDER BY id"
+        return try Row.fetchAll(db, sql: sql, arguments: pledge.map { [$0] } ?? []).map(AuditEntry.init(row:))
+    }
+}
+
+extension AuditEntry {
+    init(row: Row) {
+        self.init(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
+                  value: row["value"], kind: row["kind"], actor: row["actor"], receivedAt: row["received_at"],
+                  previousHash: row["prev_hash"], hash: row["hash"])
+    }
+}

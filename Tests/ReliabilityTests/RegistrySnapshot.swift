@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import PledgeModel
+import PledgeStore
+
+/// Everything in the registry's database that the invariants talk about, read in one transaction.
+///
+/// Read straight from the SQLite file (WAL lets a reader in while the server runs), so the checks
+/// do not depend on the HTTP layer they are checking.
+struct RegistrySnapshot {
+    struct PledgeRow {
+        var delegation: String
+        var fields: [PledgeField: VersionedValue]
+        var updatedSeq: Int
+        var state: PledgeState
+    }
+
+    struct LogRow {
+        var id: Int
+        var seq: Int
+        var changeId: String
+        var pledgeId: String
+        var field: String
+        var value: FieldValue?
+        var kind: String
+        var actor: String
+
+        /// `KOR`, `SECRETARIAT`, or `REGISTRY` (fields the registry derives itself): the part before `/`.
+        var principal: String { String(actor.prefix { $0 != "/" }) }
+    }
+
+    struct Received {
+        var pledgeId: String
+        var actor: String
+        var result: ChangeResult?
+    }
+
+    struct ChangeFieldRow {
+        var version: Int?
+        var conflictId: String?
+    }
+
+    struct ConflictRow {
+        var pledgeId: String
+        var field: String
+        var state: String
+        var record: ConflictRecord?
+        var openedSeq: Int
+    }
+
+    var pledges: [String: PledgeRow] = [:]
+    var partnerRows: Set<[String]> = []
+    var received: [String: Received] = [:]
+    var changeFields: [String: [String: ChangeFieldRow]] = [:]
+    var log: [LogRow] = []
+    var conflicts: [String: ConflictRow] = [:]
+    var seq = 0
+    var tokenCount = 0
+    /// Rows whose JSON could not be read back: each is itself a finding.
+    var decodeProblems: [String] = []
+    /// A digest of every row of every table, to prove a replay changed nothing.
+    var fingerprint = ""
+
+    static func load(path: String) throws -> RegistrySnapshot {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in try load(db) }
+    }
+
+    /// Row counts of the tables that rejected input must never grow.
+    static func counts(path: String) throws -> [String: Int] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            var result: [String: Int] = [:]
+            for table in ["pledge", "change_log", "change_field", "conflict", "pledge_partner", "received_change"] {
+                result[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            result["seq"] = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
+            return result
+        }
+    }
+
+    private static func load(_ db: Database) throws -> RegistrySnapshot {
+        var snapshot = RegistrySnapshot()
+        var digest = FNV1a()
+        for row in try Row.fetchAll(db, sql: "SELECT id, delegation, fields, updated_seq FROM pledge ORDER BY id") {
+            let id: String = row["id"]
+            let text: String = row["fields"]
+            digest.add("pledge|\(id)|\(text)|\(row["updated_seq"] as Int)")
+            guard let fields = try? JSONCoding.decode([PledgeField: VersionedValue].self, from: text) else {
+                snapshot.decodeProblems.append("pledge \(id): fields JSON unreadable")
+                continue
+            }
+            snapshot.pledges[id] = PledgeRow(delegation: row["delegation"], fields: fields, updatedSeq: row["updated_seq"],
+                                             state: PledgeState(id: id, fields: fields, conflicts: []))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT delegation, pledge_id FROM pledge_partner ORDER BY delegation, pledge_id") {
+            snapshot.partnerRows.insert([row["delegation"], row["pledge_id"]])
+            digest.add("partner|\(row["delegation"] as String)|\(row["pledge_id"] as String)")
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT change_id, content_hash, pledge_id, actor, result FROM received_change ORDER BY change_id") {
+            let id: String = row["change_id"]
+            let text: String = row["result"]
+            digest.add("received|\(id)|\(row["content_hash"] as String)|\(text)")
+            let result = try? JSONCoding.decode(ChangeResult.self, from: text)
+            if result == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
+            snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT change_id, field, version, conflict_id FROM change_field ORDER BY change_id, field") {
+            let id: String = row["change_id"], field: String = row["field"]
+            let version: Int? = row["version"], conflict: String? = row["conflict_id"]
+            digest.add("field|\(id)|\(field)|\(version.map(String.init) ?? "-")|\(conflict ?? "-")")
+            snapshot.changeFields[id, default: [:]][field] = ChangeFieldRow(version: version, conflictId: conflict)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, seq, change_id, pledge_id, field, value, kind, actor FROM change_log ORDER BY id") {
+            let text: String = row["value"]
+            let entry = LogRow(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
+                               value: try? JSONCoding.decode(FieldValue.self, from: text), kind: row["kind"], actor: row["actor"])
+            if entry.value == nil { snapshot.decodeProblems.append("change_log \(entry.id): value JSON unreadable") }
+            digest.add("log|\(entry.id)|\(entry.seq)|\(entry.changeId)|\(entry.field)|\(text)|\(entry.kind)|\(entry.actor)")
+            snapshot.log.append(entry)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, pledge_id, field, state, record, opened_seq FROM conflict ORDER BY id") {
+            let id: String = row["id"]
+            let text: String = row["record"]
+            digest.add("conflict|\(id)|\(row["state"] as String)|\(text)")
+            let record = try? JSONCoding.decode(ConflictRecord.self, from: text)
+            if record == nil { snapshot.decodeProblems.append("conflict \(id): record JSON unreadable") }
+            snapshot.conflicts[id] = ConflictRow(pledgeId: row["pledge_id"], field: row["field"], state: row["state"],
+                                                 record: record, openedSeq: row["opened_seq"])
+        }
+        snapshot.seq = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
+        digest.add("seq|\(snapshot.seq)")
+        snapshot.tokenCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token") ?? 0
+        // A pull or a lookup returns the pledge with its conflict records, open and resolved.
+        let byPledge = Dictionary(grouping: snapshot.conflicts, by: \.value.pledgeId)
+        for (id, row) in snapshot.pledges {
+            let records = (byPledge[id] ?? []).sorted { ($0.value.openedSeq, $0.key) < ($1.value.openedSeq, $1.key) }.compactMap(\.value.record)
+            snapshot.pledges[id]?.state = PledgeState(id: id, fields: row.fields, conflicts: records)
+        }
+        snapshot.fingerprint = "\(digest.value)"
+        return snapshot
+    }
+
+    /// Whether a delegation's scope holds a pledge: its own, or a joint pledge naming it.
+    func inScope(_ pledgeId: String, of principal: Principal) -> Bool {
+        guard let row = pledges[pledgeId] else { return false }
+        switch principal {
+        case .secretariat: return true
+        case .delegation(let code): return row.state.pledge.scopeDelegations.contains(code)
+        }
+    }
+
+    /// The open conflicts of a pledge (what a node keeps and lists).
+    func openConflicts(of pledgeId: String) -> [ConflictRecord] {
+        (pledges[pledgeId]?.state.conflicts ?? []).filter { $0.state == .open }
+    }
+}
+
+/// FNV-1a, 64-bit: a stable digest (Swift's Hasher is seeded per process).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+        value ^= 0xff
+        value = value &* 0x100_0000_01b3
+    }
+}
