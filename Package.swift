@@ -20,31 +20,34 @@ let package = Package(
         .target(name: "PledgeModel"),
         // SQL migrations and the OpenAPI document, loaded as resources.
         .target(name: "PledgeSchema", path: "Schema", resources: [.copy("node"), .copy("registry"), .copy("openapi.yaml")]),
+        // Ed25519 signatures of changes, receipts and bundles (swift-crypto).
+        .target(name: "PledgeSecurity", dependencies: ["PledgeModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The delegation node's local store and outbox.
         .target(name: "PledgeStore", dependencies: [
             "PledgeModel", "PledgeSchema",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "CSV", package: "CSV.swift"),
+            "PledgeSecurity",
         ]),
         // The registry's storage, merge and authorization rules.
         .target(name: "RegistryCore", dependencies: [
-            "PledgeModel", "PledgeSchema",
+            "PledgeModel", "PledgeSchema", "PledgeSecurity",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // HTTP layer over RegistryCore.
         .target(name: "RegistryServer", dependencies: [
-            "RegistryCore", "PledgeModel",
+            "RegistryCore", "PledgeModel", "PledgeSecurity",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // libcurl, as a system library with typed wrappers over its variadic setters.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The HTTP client and the push/pull loop.
-        .target(name: "SyncClient", dependencies: ["CCurl", "PledgeModel", "PledgeStore"]),
+        .target(name: "SyncClient", dependencies: ["CCurl", "PledgeModel", "PledgeStore", "PledgeSecurity"]),
         // The command line, as a library so tests can reach its pieces.
         .target(name: "PledgeCLI", dependencies: [
-            "PledgeModel", "PledgeStore", "RegistryCore", "RegistryServer", "SyncClient",
+            "PledgeModel", "PledgeStore", "RegistryCore", "RegistryServer", "SyncClient", "PledgeSecurity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
         .testTarget(name: "SyncTests", dependencies: [
-            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge",
+            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge", "PledgeSecurity",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [

@@ -24,6 +24,16 @@ final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // The bench ignores SIGINT/SIGTERM (SignalGuard); ignored signals survive exec, so restore the defaults.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var merged = ProcessInfo.processInfo.environment
         merged["PLEDGE_DB"] = nil
         merged["PLEDGE_TOKEN"] = nil
@@ -32,7 +42,7 @@ final class ChildProcess {
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let code = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let code = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard code == 0 else { throw BenchFailure("cannot start \(executable): \(String(cString: strerror(code)))") }
         pid = child
         ChildRegistry.shared.add(child)

@@ -18,6 +18,7 @@ do { context = try BenchContext(options: options) } catch {
     exit(1)
 }
 ChildRegistry.shared.pidFile = context.path("children.pids")
+SignalGuard.install()
 let startedAt = Date()
 BenchLog.say("\(options.mode.rawValue) run on \(ProcessInfo.processInfo.activeProcessorCount) processors; work in \(context.workDirectory)")
 

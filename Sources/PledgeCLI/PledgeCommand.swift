@@ -13,7 +13,7 @@ public struct PledgeCommand: ParsableCommand {
         subcommands: [
             Init.self, Add.self, Edit.self, Withdraw.self, List.self, Show.self, History.self, Status.self,
             Sync.self, Conflicts.self, Resolve.self, Review.self, Duplicates.self, Merge.self, Export.self, Import.self, Report.self,
-            Registry.self,
+            Bundle.self, Registry.self,
         ])
 
     public init() {}

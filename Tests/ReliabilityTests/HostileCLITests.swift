@@ -131,7 +131,7 @@ import TestSupport
         node.add("ANY with a named mission", ["--title", "M", "--mission", "ANY", "--mission", "UNMISS"], expect: 64)
         node.add("until before from", ["--title", "D", "--from", "2025-06-01", "--until", "2025-05-01"], expect: 64)
         node.add("unknown option", ["--title", "U", "--salary", "5"], expect: 64)
-        node.add("10,000 missions", ["--title", "Many"] + Array(repeating: ["--mission", "UNMISS"], count: 10_000).flatMap { $0 })
+        node.add("500 repeated --mission options", ["--title", "Many"] + Array(repeating: ["--mission", "UNMISS"], count: 500).flatMap { $0 })
         // Other commands with hostile keys.
         for key in ["' OR 1=1 --", "%", "", "../../etc/passwd", "*", String(repeating: "f", count: 10_000)] {
             node.run("edit \(key.prefix(30).debugDescription)", ["edit", "--db", node.path, key, "--title", "x"], expect: 64)

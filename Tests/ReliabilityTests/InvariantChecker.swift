@@ -167,7 +167,13 @@ final class InvariantChecker {
             if field.owner == .secretariat { violate("authorization: \(row.actor) wrote Secretariat-owned \(row.field) of pledge \(row.pledgeId)") }
             if field == .status, case .text(let raw)? = row.value, let status = PledgeStatus(rawValue: raw),
                !PledgeStatus.delegationSettable.contains(status) {
-                violate("authorization: \(row.actor) set status \(raw) of pledge \(row.pledgeId)")
+                // Resolving a conflict by keeping the status the Secretariat set changes nothing; setting one does.
+                let previous = (logByPledgeField["\(row.pledgeId)|status"] ?? []).filter { Self.setsState($0.kind) && $0.id < row.id }.max { $0.id < $1.id }
+                if row.kind == "resolution", previous?.value == row.value {
+                    count("delegationResolutionsKeepingSecretariatStatus")
+                } else {
+                    violate("authorization: \(row.actor) set status \(raw) of pledge \(row.pledgeId) (\(row.kind))")
+                }
             }
             if field == .delegation, row.seq != firstSeq[row.pledgeId] {
                 violate("authorization: \(row.actor) changed the fixed delegation of pledge \(row.pledgeId)")

@@ -29,12 +29,13 @@ import TestSupport
         #expect(try http.send("GET", "/v1/pledges/\(korean)", token: ghana.token).status == 403)
 
         // Writing: one batch with a forbidden change, a Secretariat field, and a legitimate edit.
-        let batch = PushRequest(changes: [
+        // Signed with Ghana's own device key (enrolled at its first sync), so only the rules can refuse them.
+        let batch = PushRequest(changes: try [
             change(korean, [.title: .text("Hijacked")], base: 1),
             change(ghanaian, [.review: .text("ACCEPTED"), .registryRef: .text("PKM-2025-GHA-999")], base: 0),
             change(ghanaian, [.status: .text("VERIFIED")], base: 0),
             change(ghanaian, [.women: .integer(20)], base: 2),
-        ])
+        ].map(ghana.sign))
         let reply = try http.send("POST", "/v1/push", token: ghana.token, body: try JSONCoding.encode(batch))
         #expect(reply.status == 200)
         let results = try JSONCoding.decode(PushResponse.self, from: reply.body).results

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import PledgeSecurity
 import PledgeModel
 import PledgeStore
 import SyncClient
@@ -38,6 +40,16 @@ final class TestNode {
         ]
         if let delegation { fields[.delegation] = .text(delegation) }
         return try store.create(fields).pledge.id
+    }
+
+    /// Signs a hand-made change with this device's key, as the node signs its own.
+    func sign(_ change: Change) throws -> Change {
+        let privateKey = try DatabaseQueue(path: store.path).read {
+            try String.fetchOne($0, sql: "SELECT value FROM node_setting WHERE key = 'device_private_key'")!
+        }
+        var signed = change
+        signed.signature = try Signatures.sign(try Signatures.signedBytes(of: change), privateKey: privateKey)
+        return signed
     }
 
     /// The pledge as this node shows it.

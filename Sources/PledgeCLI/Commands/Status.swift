@@ -15,7 +15,7 @@ extension PledgeCommand {
                 let status = try store.openInitialized().status()
                 if output.json { return try Console.json(status) }
                 Console.out("""
-                    node: \(status.delegation ?? "Secretariat") (device \(status.device))
+                    node: \(status.delegation ?? "Secretariat") (device \(status.device), key \(status.devicePublicKey))
                     registry: \(status.registry ?? "not set (pledge sync --registry URL)")
                     pledges: \(status.pledges)
                     pending changes: \(status.pendingChanges) (\(status.sentUnacknowledged) sent, awaiting acknowledgement)

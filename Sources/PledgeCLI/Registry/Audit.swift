@@ -37,6 +37,10 @@ extension PledgeCommand.Registry.Audit {
                     throw ExitStatus.invalidInput
                 }
             } else {
+                guard FileManager.default.fileExists(atPath: db!) else {
+                    Console.say("error: no registry database at \(db!)")
+                    throw ExitStatus.invalidInput
+                }
                 verdict = try await RegistryDatabaseOptions(db: db!).open().verifyAuditLog()
             }
             if output.json { try Console.json(verdict) }

@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Logging
 import PledgeModel
+import PledgeSecurity
 import RegistryCore
 import RegistryServer
 
 extension PledgeCommand {
     /// `pledge registry …`: run and operate the central registry.
     struct Registry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self, Audit.self])
+        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self, Audit.self, Bundle.self])
     }
 }
 
@@ -62,16 +63,22 @@ extension PledgeCommand.Registry.Token {
         @Option(help: "The delegation the token writes for, e.g. KOR.") var delegation: String?
         @Flag(help: "Issue a Secretariat token (scope: every pledge).") var secretariat = false
         @Option(help: "The device the token is for.") var device = "device"
+        @Option(name: .customLong("public-key"), help: "The device's Ed25519 public key (`pledge status --json` shows it); else it enrols on first sync.")
+        var publicKey: String?
 
         func validate() throws {
             guard (delegation != nil) != secretariat else { throw ValidationError("give exactly one of --delegation CODE or --secretariat") }
             if let delegation, ReferenceData.delegationsByCode[delegation] == nil {
                 throw ValidationError("delegation (\(delegation)) is not a known delegation code")
             }
+            if let publicKey, !Signatures.isPublicKey(publicKey) {
+                throw ValidationError("public-key must be an Ed25519 public key in base64 (32 bytes)")
+            }
         }
 
         func execute() async throws {
-            let (id, token) = try await database.open().issueToken(for: delegation.map(Principal.delegation) ?? .secretariat, device: device)
+            let (id, token) = try await database.open().issueToken(for: delegation.map(Principal.delegation) ?? .secretariat,
+                                                                   device: device, publicKey: publicKey)
             Console.say("issued token \(id) for \(delegation ?? "the Secretariat") (device \(device)); it is shown only now")
             Console.out(token)
         }

@@ -39,6 +39,8 @@ public struct Change: Codable, Sendable, Hashable {
     public var device: String
     /// When the edit was made, ISO 8601 (informative: the registry orders changes itself).
     public var madeAt: String
+    /// The device's Ed25519 signature (base64) over the change without this field; nil if unsigned.
+    public var signature: String?
 
     /// Creates a change.
     public init(changeId: String, pledgeId: String, fields: FieldMap, bases: [PledgeField: BaseVersion],
@@ -50,6 +52,13 @@ public struct Change: Codable, Sendable, Hashable {
         self.resolves = resolves
         self.device = device
         self.madeAt = madeAt
+    }
+
+    /// The change as it is signed: itself without the signature.
+    public var unsigned: Change {
+        var copy = self
+        copy.signature = nil
+        return copy
     }
 
     /// Whether this change creates its pledge (every base is version 0).

@@ -48,6 +48,8 @@ public struct ChangeResult: Codable, Sendable, Hashable {
     public var fields: [PledgeField: VersionedValue]
     /// Conflict records this change opened or joined.
     public var conflicts: [String]
+    /// The registry's Ed25519 signature (base64) over this result without the receipt: proof of what it acknowledged.
+    public var receipt: String?
 
     /// Creates a result.
     public init(changeId: String, outcome: ChangeOutcome, reasons: [Rejection] = [],

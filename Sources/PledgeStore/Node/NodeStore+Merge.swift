@@ -37,6 +37,15 @@ extension NodeStore {
             for (field, value) in duplicate.current.fields where !Self.fieldsNotMerged.contains(field) {
                 if keep.current[field].isEmpty { carried[field] = value } else if keep.current[field] != value { conflicting[field] = value }
             }
+            // The registry refuses a change whose intended pledge breaks a rule; check here, before
+            // anything is queued, so a merge never half-applies.
+            var intended = keep.current
+            for (field, value) in carried.merging(conflicting, uniquingKeysWith: { first, _ in first }) { intended[field] = value }
+            let report = PledgeValidator.validate(intended)
+            guard report.isValid else {
+                throw refuse("merge: the duplicate's values break a rule next to the kept pledge's ("
+                             + report.errors.map(\.message).joined(separator: "; ") + "); edit one of the two pledges first")
+            }
             if !carried.isEmpty {
                 try Self.applyEdit(db, to: &keep, changes: carried, resolving: [], identity: identity)
             }

@@ -70,11 +70,12 @@ extension NodeStore {
 
     /// Counts of pending work and open questions, for `pledge status`.
     public func status() throws -> NodeStatus {
-        try database.read { db in
+        let publicKey = try devicePublicKey()
+        return try database.read { db in
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             let queried = try String.fetchAll(db, sql: "SELECT COALESCE(json_extract(current, '$.ref'), id) FROM pledge WHERE json_extract(current, '$.review') = 'QUERIED' ORDER BY created_seq")
             return NodeStatus(
-                delegation: identity.delegation, device: identity.device, registry: identity.registryURL,
+                delegation: identity.delegation, device: identity.device, devicePublicKey: publicKey, registry: identity.registryURL,
                 pledges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pledge") ?? 0,
                 pendingChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0,
                 sentUnacknowledged: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL") ?? 0,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PledgeModel
+import PledgeSecurity
 
 /// A sealed outbox change, ready to send: its exact bytes never change once sealed.
 public struct SealedChange: Sendable {
@@ -21,16 +22,18 @@ extension NodeStore {
         try database.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
+            let privateKey = try Self.devicePrivateKey(db)
             let now = Timestamp.now()
             return try rows.map { row in
                 let changeId: String = row["change_id"]
                 if let body = row["body"] as Data? { return SealedChange(changeId: changeId, pledgeId: row["pledge_id"], body: body) }
-                let change = Change(
+                var change = Change(
                     changeId: changeId, pledgeId: row["pledge_id"],
                     fields: try JSONCoding.decode(FieldMap.self, from: row["fields"] as String),
                     bases: try JSONCoding.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
                     resolves: try JSONCoding.decode([String].self, from: row["resolves"] as String),
                     device: identity.device, madeAt: row["made_at"])
+                change.signature = try Signatures.sign(try Signatures.signedBytes(of: change), privateKey: privateKey)
                 let body = try JSONCoding.encode(change)
                 try db.execute(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
                 return SealedChange(changeId: changeId, pledgeId: change.pledgeId, body: body)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PledgeModel
+import PledgeSecurity
 import PledgeSchema
 
 /// A delegation's (or the Secretariat's) local SQLite store: pledges, outbox, conflicts, settings.
@@ -45,7 +46,32 @@ public final class NodeStore: Sendable {
                 throw StoreError.alreadyInitialized(existing.delegation ?? "the Secretariat")
             }
             try Self.setSetting(db, "identity", try JSONCoding.string(identity))
+            // Every change this device makes is signed with its own Ed25519 key, made here once.
+            try Self.setSetting(db, "device_private_key", Signatures.makePrivateKey())
         }
+    }
+
+    /// This device's public key (base64), registered with the registry to verify its changes.
+    public func devicePublicKey() throws -> String {
+        try database.write { db in try Signatures.publicKey(ofPrivateKey: try Self.devicePrivateKey(db)) }
+    }
+
+    /// The device's private key; stores made before keys existed get one on first use.
+    static func devicePrivateKey(_ db: Database) throws -> String {
+        if let key = try setting(db, "device_private_key") { return key }
+        let key = Signatures.makePrivateKey()
+        try setSetting(db, "device_private_key", key)
+        return key
+    }
+
+    /// The registry's public key, as first seen (trust on first use) or set by the operator.
+    public func registryPublicKey() throws -> String? {
+        try database.read { db in try Self.setting(db, "registry_public_key") }
+    }
+
+    /// Records the registry's public key, used to verify its receipts and return bundles.
+    public func setRegistryPublicKey(_ key: String) throws {
+        try database.write { db in try Self.setSetting(db, "registry_public_key", key) }
     }
 
     /// This node's identity; throws `notInitialized` before `pledge init`.

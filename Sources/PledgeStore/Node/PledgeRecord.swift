@@ -25,6 +25,8 @@ public struct NodeStatus: Codable, Sendable, Hashable {
     public var delegation: String?
     /// The device name.
     public var device: String
+    /// The device's Ed25519 public key (base64), for `pledge registry token issue --public-key`.
+    public var devicePublicKey: String
     /// The registry URL, if set.
     public var registry: String?
     /// Pledges in the store.

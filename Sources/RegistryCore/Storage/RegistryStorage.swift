@@ -8,12 +8,15 @@ public struct Caller: Sendable, Hashable {
     public var device: String
     /// The token's id (never the token itself).
     public var tokenId: String
+    /// The device's registered Ed25519 public key (base64); when set, every change must carry its signature.
+    public var publicKey: String?
 
     /// Creates a caller.
-    public init(principal: Principal, device: String, tokenId: String) {
+    public init(principal: Principal, device: String, tokenId: String, publicKey: String? = nil) {
         self.principal = principal
         self.device = device
         self.tokenId = tokenId
+        self.publicKey = publicKey
     }
 
     /// How the caller appears in the change log and conflict records: `KOR/KOR-laptop-1`.
@@ -36,7 +39,12 @@ public protocol RegistryStorage: Sendable {
     /// The pledge's lineage from the change log (nil if unknown); throws `outOfScope` if the caller may not see it.
     func history(of pledgeId: String, for caller: Caller) async throws -> PledgeHistory?
     /// Issues a token and returns its id and the token text (shown once, stored hashed).
-    func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String)
+    func issueToken(for principal: Principal, device: String, publicKey: String?) async throws -> (id: String, token: String)
+    /// Registers a device's public key with its token if none is registered yet (enrolment on first
+    /// sync); returns the key in force afterwards.
+    func enrol(tokenId: String, publicKey: String) async throws -> String
+    /// The registry's public key (base64), to verify its receipts.
+    func registryPublicKey() async throws -> String
     /// Revokes a token by id; returns whether one was revoked.
     func revokeToken(id: String) async throws -> Bool
 }
@@ -51,4 +59,13 @@ public enum RegistryError: Error, Sendable, Equatable {
     case outOfScope(String)
     /// The database stayed locked past the busy timeout; the caller should retry shortly.
     case busy
+    /// No unrevoked token has the bundle's device key registered.
+    case unknownDevice(String)
+}
+
+extension RegistryStorage {
+    /// Issues a token with no device key yet (the device enrols its key on first sync).
+    public func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String) {
+        try await issueToken(for: principal, device: device, publicKey: nil)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PledgeModel
+import PledgeSecurity
 
 extension SQLiteRegistry {
     /// Largest number of changes accepted in one push.
@@ -13,7 +14,12 @@ extension SQLiteRegistry {
         // One transaction per batch: either every change's outcome is recorded, or none is.
         return try await mappingBusy {
             try await pool.write { db in
-                try changes.map { try ChangeApplication(change: $0, caller: caller, db: db).run() }
+                let registryKey = try Self.registryPrivateKey(db)
+                return try changes.map { change in
+                    var result = try ChangeApplication(change: change, caller: caller, db: db).run()
+                    result.receipt = try Signatures.sign(try Signatures.signedBytes(of: result), privateKey: registryKey)
+                    return result
+                }
             }
         }
     }
@@ -33,6 +39,8 @@ struct ChangeApplication {
     }
 
     func run() throws -> ChangeResult {
+        // Step 0: a device with a registered key proves every change is its own and unaltered.
+        if let reasons = signatureProblem() { return rejected(reasons) }
         let contentHash = TokenFactory.digest(Data(try SQLiteRegistry.encodeJSON(change).utf8))
         // Step 1: idempotence. The same change again gets the recorded answer and changes nothing.
         if let row = try Row.fetchOne(db, sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?", arguments: [change.changeId]) {
@@ -45,9 +53,21 @@ struct ChangeApplication {
         // A refused change writes nothing: a replay is evaluated afresh (and the node, which
         // dropped it on the first answer, only replays when that answer was lost).
         guard result.outcome != .rejected else { return result }
-        try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result)])
+        try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result), change.signature])
         return result
+    }
+
+    /// A device with a registered key must sign every change; the signature covers every byte of it.
+    private func signatureProblem() -> [Rejection]? {
+        guard let publicKey = caller.publicKey else { return nil }
+        guard let signature = change.signature else {
+            return [Rejection(code: "unsigned-change", message: "change \(change.changeId) is not signed, but device \(caller.device) has a registered key")]
+        }
+        guard let bytes = try? Signatures.signedBytes(of: change), Signatures.isValid(signature, of: bytes, publicKey: publicKey) else {
+            return [Rejection(code: "bad-signature", message: "change \(change.changeId) does not carry a valid signature of device \(caller.device)")]
+        }
+        return nil
     }
 
     private func rejected(_ reasons: [Rejection]) -> ChangeResult {

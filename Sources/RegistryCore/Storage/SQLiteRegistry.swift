@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PledgeModel
 import PledgeSchema
+import PledgeSecurity
 
 /// The registry over SQLite in WAL mode: the default backend.
 public final class SQLiteRegistry: RegistryStorage {
@@ -33,23 +34,43 @@ public final class SQLiteRegistry: RegistryStorage {
         guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device FROM token WHERE id = ? AND revoked_at IS NULL",
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL",
                                              arguments: [id]),
                   TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
             let delegation: String? = row["delegation"]
-            return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"])
+            return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"],
+                          publicKey: row["public_key"])
         }
     }
 
-    public func issueToken(for principal: Principal, device: String) async throws -> (id: String, token: String) {
+    public func issueToken(for principal: Principal, device: String, publicKey: String?) async throws -> (id: String, token: String) {
         let id = TokenFactory.makeTokenId()
         let token = TokenFactory.makeToken(id: id)
         let delegation: String? = if case .delegation(let code) = principal { code } else { nil }
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO token(id, hash, delegation, device, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, TokenFactory.hash(token), delegation, device, Date().ISO8601Format()])
+            try db.execute(sql: "INSERT INTO token(id, hash, delegation, device, created_at, public_key) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, TokenFactory.hash(token), delegation, device, Date().ISO8601Format(), publicKey])
         }
         return (id, token)
+    }
+
+    public func enrol(tokenId: String, publicKey: String) async throws -> String {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE token SET public_key = ? WHERE id = ? AND public_key IS NULL", arguments: [publicKey, tokenId])
+            return try String.fetchOne(db, sql: "SELECT public_key FROM token WHERE id = ?", arguments: [tokenId]) ?? publicKey
+        }
+    }
+
+    public func registryPublicKey() async throws -> String {
+        try await pool.write { db in try Signatures.publicKey(ofPrivateKey: try Self.registryPrivateKey(db)) }
+    }
+
+    /// The registry's signing key, made on first use.
+    static func registryPrivateKey(_ db: Database) throws -> String {
+        if let key = try String.fetchOne(db, sql: "SELECT private_key FROM registry_key WHERE id = 1") { return key }
+        let key = Signatures.makePrivateKey()
+        try db.execute(sql: "INSERT INTO registry_key(id, private_key) VALUES (1, ?)", arguments: [key])
+        return key
     }
 
     public func revokeToken(id: String) async throws -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PledgeModel
+import PledgeSecurity
 import RegistryCore
 
 /// `POST /v1/push` and `GET /v1/pull`: the sync protocol (docs/protocol.md).
@@ -11,12 +12,25 @@ struct SyncController: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/push") { request, _ in try await push(request) }
         router.get("/v1/pull") { request, _ in try await pull(request) }
+        router.get("/v1/registry-key") { _, _ in try jsonResponse(["publicKey": try await storage.registryPublicKey()]) }
         router.get("/v1/pledges/:id") { request, context in try await pledge(request, id: context.parameters.get("id") ?? "") }
         router.get("/v1/pledges/:id/history") { request, context in try await history(request, id: context.parameters.get("id") ?? "") }
     }
 
     func push(_ request: Request) async throws -> Response {
-        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        var caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        if let offered = request.headers.first(where: { $0.name.canonicalName == "x-pledge-device-key" })?.value {
+            // Enrolment on first sync over an authenticated connection; a key once registered stays.
+            guard Signatures.isPublicKey(offered) else {
+                throw APIError.badRequest("invalid-device-key", "X-Pledge-Device-Key must be an Ed25519 public key in base64")
+            }
+            var registered = caller.publicKey
+            if registered == nil { registered = try await storage.enrol(tokenId: caller.tokenId, publicKey: offered) }
+            guard registered == offered else {
+                throw APIError(.forbidden, "device-key-mismatch", "this token belongs to a device with another key")
+            }
+            caller.publicKey = registered
+        }
         let body = try await RequestDecoding.collectBody(request, limit: maximumBodyBytes)
         let push = try RequestDecoding.pushRequest(from: body)
         let results = try await mapStorageErrors { try await storage.push(push.changes, by: caller) }

@@ -6,7 +6,7 @@ import PledgeModel
 enum RequestDecoding {
     /// Keys a push body may hold, at each level.
     static let pushKeys: Set<String> = ["changes"]
-    static let changeKeys: Set<String> = ["changeId", "pledgeId", "fields", "bases", "resolves", "device", "madeAt"]
+    static let changeKeys: Set<String> = ["changeId", "pledgeId", "fields", "bases", "resolves", "device", "madeAt", "signature"]
 
     /// Collects the body up to `limit` bytes; larger bodies get 413 without being read whole.
     static func collectBody(_ request: Request, limit: Int) async throws -> Data {

@@ -1,5 +1,6 @@
 import Foundation
 import PledgeModel
+import PledgeSecurity
 import PledgeStore
 
 /// What a sync did, for people and for `--json`.
@@ -55,11 +56,27 @@ public struct SyncEngine {
 
     private func push(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
         let total = try store.status().pendingChanges
+        guard total > 0 else { return }
+        client.devicePublicKey = try store.devicePublicKey()
+        // The registry's key is learnt on first contact (trust on first use) and kept; every receipt
+        // must verify with it before the node lets go of a change.
+        var registryKey = try store.registryPublicKey()
+        if registryKey == nil {
+            let fetched = try client.registryPublicKey()
+            try store.setRegistryPublicKey(fetched)
+            registryKey = fetched
+        }
         while true {
             let batch = try store.sealedChanges(limit: pushBatchSize)
             guard !batch.isEmpty else { return }
             let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
             let response = try client.push(batch)
+            for result in response.results {
+                guard let receipt = result.receipt, let key = registryKey,
+                      Signatures.isValid(receipt, of: try Signatures.signedBytes(of: result), publicKey: key) else {
+                    throw RegistryClientError.protocolError("the receipt for change \(result.changeId) does not verify with the registry's key")
+                }
+            }
             let answered = Set(response.results.map(\.changeId))
             guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
                 throw RegistryClientError.protocolError("the push reply does not answer every change sent")

@@ -45,9 +45,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    /// Whether libcurl failed the TLS handshake or certificate check (CURLE_SSL_CONNECT_ERROR,
-    /// CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, …).
-    public var isTLSFailure: Bool { [35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91].contains(code) }
+    /// Whether libcurl failed a certificate or TLS-configuration check (CURLE_PEER_FAILED_VERIFICATION,
+    /// CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, …). CURLE_SSL_CONNECT_ERROR (35)
+    /// is left out: it also means a reset handshake, which is worth retrying.
+    public var isTLSFailure: Bool { [51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91].contains(code) }
 }
 
 /// Bytes and requests a client has put on the wire, for `--json` reports and the bench.

@@ -47,6 +47,14 @@ public final class RegistryClient {
     /// What has gone over the wire so far.
     public var counters: WireCounters { transport.counters }
 
+    /// The device's public key, offered with each push so the registry can enrol it on first sync.
+    public var devicePublicKey: String?
+
+    /// Fetches the registry's public key, which signs receipts.
+    public func registryPublicKey() throws -> String {
+        try call(HTTPRequestSpec(method: "GET", url: baseURL + "/v1/registry-key"), as: [String: String].self)["publicKey"] ?? ""
+    }
+
     /// Sends sealed changes as one batch; the body is their sealed bytes, unchanged on retry.
     public func push(_ changes: [SealedChange]) throws -> PushResponse {
         var body = Data(#"{"changes":["#.utf8)
@@ -55,7 +63,9 @@ public final class RegistryClient {
             body.append(change.body)
         }
         body.append(contentsOf: Array("]}".utf8))
-        return try call(HTTPRequestSpec(method: "POST", url: baseURL + "/v1/push", body: body), as: PushResponse.self)
+        var request = HTTPRequestSpec(method: "POST", url: baseURL + "/v1/push", body: body)
+        if let devicePublicKey { request.headers["X-Pledge-Device-Key"] = devicePublicKey }
+        return try call(request, as: PushResponse.self)
     }
 
     /// Fetches the page after `cursor`.

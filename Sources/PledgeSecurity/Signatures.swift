@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import PledgeModel
+
+/// Ed25519 signatures over changes, receipts and bundles, with keys as base64 text.
+public enum Signatures {
+    /// Why a signature could not be made or checked.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public let description: String
+    }
+
+    /// A new private key, base64 of its 32-byte raw form.
+    public static func makePrivateKey() -> String {
+        Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString()
+    }
+
+    /// The public key (base64) of a private key (base64).
+    public static func publicKey(ofPrivateKey privateKey: String) throws -> String {
+        try key(privateKey).publicKey.rawRepresentation.base64EncodedString()
+    }
+
+    /// Signs `data`; returns the signature as base64.
+    public static func sign(_ data: Data, privateKey: String) throws -> String {
+        try key(privateKey).signature(for: data).base64EncodedString()
+    }
+
+    /// Whether `signature` (base64) is `publicKey`'s (base64) signature of `data`.
+    public static func isValid(_ signature: String, of data: Data, publicKey: String) -> Bool {
+        guard let signatureBytes = Data(base64Encoded: signature), let keyBytes = Data(base64Encoded: publicKey),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else { return false }
+        return key.isValidSignature(signatureBytes, for: data)
+    }
+
+    /// Whether `text` is a well-formed Ed25519 public key in base64.
+    public static func isPublicKey(_ text: String) -> Bool {
+        Data(base64Encoded: text).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) } != nil
+    }
+
+    /// The bytes a change's signature covers: the change without its signature, in canonical JSON.
+    public static func signedBytes(of change: Change) throws -> Data {
+        try canonicalJSON(change.unsigned)
+    }
+
+    /// The bytes a receipt's signature covers: the result without its receipt, in canonical JSON.
+    public static func signedBytes(of result: ChangeResult) throws -> Data {
+        var copy = result
+        copy.receipt = nil
+        return try canonicalJSON(copy)
+    }
+
+    /// Canonical JSON: sorted keys, slashes unescaped; equal values give equal bytes.
+    public static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// SHA-256 of `data`, hex.
+    public static func digest(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func key(_ privateKey: String) throws -> Curve25519.Signing.PrivateKey {
+        guard let bytes = Data(base64Encoded: privateKey), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
+            throw Failure(description: "the device key in the store is damaged")
+        }
+        return key
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import PledgeModel
+import PledgeSecurity
+
+extension NodeStore {
+    /// The node's unsent changes as one bundle: sealed (so the same bytes would go over HTTP) and signed.
+    public func exportBundle() throws -> OutboundBundle {
+        let sealed = try sealedChanges(limit: Int.max)
+        let changes = try sealed.map { try JSONCoding.decode(Change.self, from: $0.body) }
+        let identity = try identity()
+        let manifest = OutboundBundle.Manifest(
+            delegation: identity.delegation, device: identity.device, devicePublicKey: try devicePublicKey(),
+            count: changes.count, checksum: try BundleCodec.checksum(of: changes), cursor: try pullCursor(), createdAt: Timestamp.now())
+        return OutboundBundle(manifest: manifest, changes: changes)
+    }
+
+    /// Applies a return bundle like a push reply and a pull: verifies it, then commits the results
+    /// (acknowledged changes leave the outbox) and each page with its cursor.
+    ///
+    /// The registry's key is the one this node already trusts; a node that has never met the
+    /// registry takes the key in the bundle (trust on first use), as `pledge sync` would.
+    public func importReturnBundle(_ data: Data) throws -> (results: [ChangeResult], pulled: Int) {
+        let trusted = try registryPublicKey()
+        let key = try trusted ?? (JSONDecoder().decode(ReturnBundle.self, from: data)).registryPublicKey
+        let bundle = try BundleCodec.returned(from: data, registryKey: key)
+        guard bundle.device == (try identity().device) else {
+            throw BundleCodec.Failure(description: "this return bundle answers device \(bundle.device), not this one")
+        }
+        if trusted == nil { try setRegistryPublicKey(key) }
+        try applyPushResults(bundle.results)
+        for page in bundle.pages { try applyPullPage(page) }
+        try recordSyncFinished()
+        return (bundle.results, bundle.pages.reduce(0) { $0 + $1.pledges.count })
+    }
+}
