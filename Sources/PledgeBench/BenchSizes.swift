@@ -27,9 +27,9 @@ struct BenchSizes: Codable {
                                  concurrentNodes: 200, changesPerNode: 50)
 
     /// Smaller sizes that finish in a few minutes on 2 cores.
-    static let quick = BenchSizes(bulkPledges: 10_000, smallRegistry: 1_000, largeRegistry: 100_000,
+    static let quick = BenchSizes(bulkPledges: 5_000, smallRegistry: 1_000, largeRegistry: 50_000,
                                   incrementalChanges: 100, incrementalRounds: 5, noOpRounds: 30, healthRounds: 200,
-                                  concurrentNodes: 100, changesPerNode: 50)
+                                  concurrentNodes: 50, changesPerNode: 50)
 
     /// The sizes for a mode, with `overrides` (by property name) applied.
     static func forMode(_ mode: BenchOptions.Mode, overrides: [String: Int] = [:]) throws -> BenchSizes {

@@ -56,6 +56,10 @@ final class SimNode {
         try history.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
     }
 
+    func pledgeCount() throws -> Int {
+        try history.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pledge") ?? 0 }
+    }
+
     /// Pledges this node may edit: its delegation's own, or any for the Secretariat.
     func editable() throws -> [PledgeRecord] {
         try store.pledges().filter { delegation == nil || $0.pledge.delegation == delegation }
@@ -108,7 +112,7 @@ final class Simulation {
     private(set) var step = 0
     private var uniqueCounter = 0
     private var startupEstimate = 0.15
-    private var syncDurationEstimate = 0.6
+    private var syncDurationEstimate = 0.3
     private var fresh = 0
 
     init(seed: UInt64, options: SimulationOptions) throws {
@@ -211,7 +215,7 @@ final class Simulation {
         let op = weights[random.weighted(weights.map(\.1))].0
         count("op.\(op.rawValue)")
         switch op {
-        case .sync: _ = syncInProcess(random.pick(nodes), attempts: faultsActive ? 4 : 1)
+        case .sync: _ = syncInProcess(random.pick(nodes), attempts: faultsActive ? random.int(2...4) : 1)
         case .create: create(on: random.pick(nodes))
         case .editText: editText(on: random.pick(nodes))
         case .editCounts: editCounts(on: random.pick(nodes))
@@ -634,55 +638,132 @@ final class Simulation {
                                 "--attempts", String(attempts)])
     }
 
-    /// SIGKILLs a `pledge sync` of a random node at a random moment of its push or pull.
-    private func crashNodeSync() {
-        let node = random.pick(nodes)
-        sealAndRecord(node)
-        let delay = startupEstimate * 0.6 + random.unit() * max(0.05, syncDurationEstimate - startupEstimate * 0.6)
+    /// Watches a running `pledge sync` until `trigger` holds (or, without a trigger, for `delay` s),
+    /// waits `extra` seconds more, then runs `strike` if the process is still running.
+    /// Returns whether it struck while the sync ran, and how long the sync took if it ended first.
+    private func watch(_ process: RunningPledge, delay: Double, extra: Double, trigger: (() -> Bool)?,
+                       strike: () -> Void) -> (struck: Bool, finishedAfter: Double?) {
         let started = Date()
+        while Date().timeIntervalSince(started) < (trigger == nil ? delay : 20) {
+            if !process.process.isRunning { return (false, Date().timeIntervalSince(started)) }
+            if let trigger, trigger() { break }
+            usleep(1_000)
+        }
+        if extra > 0 { usleep(useconds_t(extra * 1_000_000)) }
+        guard process.process.isRunning else { return (false, Date().timeIntervalSince(started)) }
+        strike()
+        return (true, nil)
+    }
+
+    /// A delay that lands, most of the time, inside a `pledge sync` (after the process has started).
+    private func crashDelay() -> Double {
+        let from = startupEstimate * 0.7
+        return from + random.unit() * max(0.03, syncDurationEstimate * 1.1 - from)
+    }
+
+    private func learnDuration(_ seconds: Double?) {
+        if let seconds { syncDurationEstimate = 0.5 * syncDurationEstimate + 0.5 * seconds }
+    }
+
+    /// Gives a node enough queued work that its push spans several batches of 5.
+    private func ensureOutbox(_ node: SimNode, atLeast minimum: Int) {
+        // Edits of distinct pledges (edits of one pledge coalesce into one change), then new pledges.
+        let records = random.sample((try? node.editable()) ?? [], upTo: minimum)
+        for record in records where ((try? node.outboxCount()) ?? 0) < minimum {
+            edit(node, record.pledge.id, [.title: .text(text())])
+        }
+        var created = 0
+        while ((try? node.outboxCount()) ?? 0) < minimum, created < minimum {
+            created += 1
+            create(on: node)
+        }
+    }
+
+    /// SIGKILLs a `pledge sync` in its push (once a first batch is acknowledged, or at a random
+    /// moment), or a new Secretariat device in its first pull.
+    private func crashNodeSync() {
+        if random.chance(0.35) { return crashFirstPull() }
+        let node = random.pick(nodes)
+        if random.chance(0.75) { ensureOutbox(node, atLeast: random.int(8...20)) }
+        sealAndRecord(node)
+        let initial = (try? node.outboxCount()) ?? 0
+        let triggered = initial > 5 && random.chance(0.75)
+        let delay = crashDelay()
         guard let process = try? startSubprocessSync(node, attempts: 2) else { violate("cannot start pledge sync"); return }
-        Thread.sleep(forTimeInterval: delay)
-        process.signal(SIGKILL)
-        process.waitUntilExit()
-        let outcome = process.outcome()
-        if outcome.status == 128 + SIGKILL {
+        let (killed, finished) = watch(process, delay: delay, extra: triggered ? random.unit() * 0.02 : 0,
+                                       trigger: triggered ? { ((try? node.outboxCount()) ?? 0) < initial } : nil,
+                                       strike: { process.signal(SIGKILL); process.waitUntilExit() })
+        if killed, process.outcome().status == 128 + SIGKILL {
             count("nodeCrashes")
             let pending = (try? node.outboxCount()) ?? 0
             count(pending > 0 ? "nodeCrashesDuringPush" : "nodeCrashesDuringPull")
-            note("SIGKILL \(node.name)'s pledge sync after \(String(format: "%.3f", delay)) s (outbox \(pending))")
+            note("SIGKILL \(node.name)'s pledge sync (\(triggered ? "after a first batch" : "after \(String(format: "%.3f", delay)) s"), outbox \(initial) → \(pending))")
         } else {
-            let elapsed = Date().timeIntervalSince(started)
-            syncDurationEstimate = 0.6 * syncDurationEstimate + 0.4 * elapsed
-            note("\(node.name)'s pledge sync finished (exit \(outcome.status)) before the kill at \(String(format: "%.3f", delay)) s")
-            if ![0, 3].contains(outcome.status) { violate("pledge sync of \(node.name) exited \(outcome.status): \(outcome.stderr.suffix(400))") }
+            process.waitUntilExit()
+            learnDuration(finished)
+            let status = process.outcome().status
+            note("\(node.name)'s pledge sync finished (exit \(status)) before the kill")
+            if ![0, 3].contains(status) { violate("pledge sync of \(node.name) exited \(status): \(process.outcome().stderr.suffix(400))") }
             count("nodeSyncsFinishedBeforeKill")
         }
         checkPending(node)
     }
 
-    /// SIGKILLs the registry while a node pushes, restarts it, and checks nothing acknowledged was lost.
-    private func crashRegistry() {
-        var candidates = nodes.filter { ((try? $0.outboxCount()) ?? 0) > 0 }
-        if candidates.isEmpty {
-            // Make work to push, so the kill lands during batch application.
-            let node = random.pick(delegationNodes)
-            for _ in 0..<random.int(6...20) {
-                if let record = pickEditable(node), random.chance(0.7) { edit(node, record.pledge.id, [.title: .text(text())]) } else { create(on: node) }
-            }
-            candidates = [node]
+    /// A new Secretariat device pulls everything in pages of 5 and is killed on the way (once a page
+    /// is committed, or at a random moment); a second `pledge sync` must finish at the registry's state.
+    private func crashFirstPull() {
+        fresh += 1
+        guard let node = try? SimNode(name: "pull-victim-\(fresh)", delegation: nil, directory: directory, registry: registry, url: registry.url) else {
+            violate("cannot set up a new Secretariat device"); return
         }
-        let node = random.pick(candidates)
+        let triggered = random.chance(0.75)
+        guard let process = try? startSubprocessSync(node, attempts: 2) else { violate("cannot start pledge sync"); return }
+        let (killed, finished) = watch(process, delay: crashDelay(), extra: triggered ? random.unit() * 0.03 : 0,
+                                       trigger: triggered ? { ((try? node.pledgeCount()) ?? 0) > 0 } : nil,
+                                       strike: { process.signal(SIGKILL); process.waitUntilExit() })
+        if killed, process.outcome().status == 128 + SIGKILL {
+            count("nodeCrashes")
+            count("nodeCrashesDuringPull")
+            note("SIGKILL \(node.name)'s first pull with \((try? node.pledgeCount()) ?? 0) pledge(s) committed")
+        } else {
+            process.waitUntilExit()
+            learnDuration(finished)
+            count("nodeSyncsFinishedBeforeKill")
+        }
+        guard let resumed = try? PledgeBinary.run(["sync", "--db", node.path, "--registry", registry.url, "--page-size", "5"]),
+              [0, 3].contains(resumed.status) else { violate("\(node.name) could not resume its pull"); return }
+        guard let snapshot = try? RegistrySnapshot.load(path: registry.databasePath),
+              let view = try? NodeView.load(name: node.name, principal: .secretariat, store: node.store) else {
+            violate("cannot read \(node.name) or the registry"); return
+        }
+        let checker = InvariantChecker(registry: snapshot, bodies: [:])
+        checker.checkConvergence([view])
+        for problem in checker.violations { violate("after a killed first pull: \(problem)") }
+    }
+
+    /// SIGKILLs the registry while a node pushes (once a batch is in, or at a random moment),
+    /// restarts it, and checks nothing acknowledged was lost.
+    private func crashRegistry() {
+        let node = random.pick(nodes)
+        ensureOutbox(node, atLeast: random.int(10...25))
         sealAndRecord(node)
-        let delay = startupEstimate * 0.8 + random.unit() * max(0.05, syncDurationEstimate * 0.8)
+        var configuration = Configuration()
+        configuration.readonly = true
+        let registryReader = try? DatabaseQueue(path: registry.databasePath, configuration: configuration)
+        func received() -> Int { (try? registryReader?.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM received_change") ?? 0 }) ?? 0 }
+        let initial = received()
+        let triggered = random.chance(0.75)
         guard let process = try? startSubprocessSync(node, attempts: 1) else { violate("cannot start pledge sync"); return }
-        Thread.sleep(forTimeInterval: delay)
-        let inFlight = process.process.isRunning
-        registry.kill()
+        let (inFlight, finished) = watch(process, delay: crashDelay(), extra: triggered ? random.unit() * 0.01 : 0,
+                                         trigger: triggered ? { received() > initial } : nil,
+                                         strike: { registry.kill() })
+        if !inFlight { registry.kill() }
         process.waitUntilExit()
+        learnDuration(finished)
         let outcome = process.outcome()
         if inFlight {
             count("registryCrashes")
-            note("SIGKILL the registry during \(node.name)'s sync after \(String(format: "%.3f", delay)) s (sync exit \(outcome.status))")
+            note("SIGKILL the registry during \(node.name)'s push (\(triggered ? "after a batch was applied" : "at a random moment"); sync exit \(outcome.status))")
         } else {
             count("registryKillsAfterSync")
             note("registry killed after \(node.name)'s sync ended (exit \(outcome.status))")

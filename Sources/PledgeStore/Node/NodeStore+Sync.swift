@@ -140,10 +140,11 @@ extension NodeStore {
     public func resolve(conflict conflictId: String, taking candidate: Int?, value: String?) throws {
         try database.write { db in
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            guard let text = try String.fetchOne(db, sql: "SELECT record FROM conflict WHERE id = ? OR substr(id, 1, ?) = ?",
-                                                 arguments: [conflictId, conflictId.count, conflictId]) else {
-                throw StoreError.conflictNotFound(conflictId)
-            }
+            let key = conflictId.trimmingWhitespace().lowercased()
+            // An exact id, or a prefix of at least 4 characters that names exactly one conflict.
+            let matches = key.count < 4 ? try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE id = ?", arguments: [key])
+                : try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE substr(id, 1, ?) = ?", arguments: [key.count, key])
+            guard matches.count == 1, let text = matches.first else { throw StoreError.conflictNotFound(conflictId) }
             let conflict = try JSONCoding.decode(ConflictRecord.self, from: text)
             let chosen: FieldValue
             if let candidate {

@@ -50,9 +50,9 @@ struct ChangeApplication {
             return try SQLiteRegistry.decodeJSON(ChangeResult.self, row["result"])
         }
         let result = try evaluate()
-        // A refused change writes nothing: a replay is evaluated afresh (and the node, which
-        // dropped it on the first answer, only replays when that answer was lost).
-        guard result.outcome != .rejected else { return result }
+        // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
+        // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
+        if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return result }
         try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result), change.signature])
         return result
@@ -107,13 +107,18 @@ struct ChangeApplication {
             case .version(let version):
                 base = version
             case .change(let earlier):
-                guard let row = try Row.fetchOne(db, sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?",
-                                                 arguments: [earlier, field.rawValue]) else {
+                if let row = try Row.fetchOne(db, sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?",
+                                              arguments: [earlier, field.rawValue]) {
+                    // "The version that change produced"; if it was held as a candidate, this value joins that conflict.
+                    if let version = row["version"] as Int? { base = version } else { base = -1; joins = row["conflict_id"] }
+                } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM received_change WHERE change_id = ?", arguments: [earlier]) ?? 0 > 0 {
+                    // Based on a change that was refused (or did not touch this field): the editor's
+                    // knowledge is unknown, so the value merges as a concurrent edit; never an overwrite.
+                    base = 0
+                } else {
                     return rejected([Rejection(code: "unknown-base-change", field: field.rawValue,
                                                message: "\(field.rawValue) is based on change \(earlier), which the registry has not received")])
                 }
-                // "The version that change produced"; if it was held as a candidate, this value joins that conflict.
-                if let version = row["version"] as Int? { base = version } else { base = -1; joins = row["conflict_id"] }
             }
             let decision = FieldMerge.decide(base: base, incoming: value, current: current,
                                              isResolution: resolutions.contains { $0.field == field })
