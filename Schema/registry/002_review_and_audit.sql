@@ -6,7 +6,7 @@ CREATE TABLE registry_ref_counter (
     next   INTEGER NOT NULL
 );
 
--- Each change-log entry commits to the previous one: hash = SHA-256 of the entry's canonical JSON,
--- which includes prev_hash. Changing any byte of any entry breaks the chain from there on.
+-- Each change-log entry commits to the previous one: hash = SHA-256 of the entry's fields, each
+-- length-prefixed and joined with '|' (AuditEntry.computedHash), prev_hash included. Changing any byte of any entry breaks the chain from there on.
 ALTER TABLE change_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE change_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';

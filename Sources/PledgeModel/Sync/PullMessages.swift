@@ -56,13 +56,13 @@ public struct ConflictRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// A pledge as the registry holds it: every field with its version, and its open conflicts.
+/// A pledge as the registry holds it: every field with its version, and its conflicts (open and resolved).
 public struct PledgeState: Codable, Sendable, Hashable {
     /// The pledge id.
     public var id: String
     /// Every field set on the registry, with the version that set it.
     public var fields: [PledgeField: VersionedValue]
-    /// Conflicts on this pledge that are still open.
+    /// Conflicts on this pledge, open and resolved, oldest first (nodes keep the open ones).
     public var conflicts: [ConflictRecord]
 
     /// Creates a pledge state.

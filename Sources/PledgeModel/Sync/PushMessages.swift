@@ -19,7 +19,7 @@ public enum ChangeOutcome: String, Codable, Sendable {
 
 /// Why a change (or one of its fields) was rejected; `code` is stable for scripts.
 public struct Rejection: Codable, Sendable, Hashable, CustomStringConvertible {
-    /// Stable machine-readable reason, e.g. `forbidden-field`, `not-in-scope`, `invalid`.
+    /// Stable machine-readable reason, e.g. `forbidden-field`, `not-your-pledge`, `invalid`.
     public var code: String
     /// The field concerned, when there is one.
     public var field: String?

@@ -37,12 +37,12 @@ extension SQLiteRegistry {
 
 extension SQLiteRegistry {
     public func pledge(id: String, for caller: Caller) async throws -> PledgeState? {
-        try await pool.read { db in
+        try await mappingBusy { try await pool.read { db in
             guard let fields = try Self.fetchFields(db, pledge: id) else { return nil }
             let state = PledgeState(id: id, fields: fields, conflicts: try Self.conflicts(db, pledge: id))
             guard caller.principal.canRead(state.pledge) else { throw RegistryError.outOfScope(id) }
             return state
-        }
+        } }
     }
 }
 

@@ -33,14 +33,14 @@ public final class SQLiteRegistry: RegistryStorage {
         // Look the token up by its public id, then compare the secret's hash in constant time.
         guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
-        return try await pool.read { db in
+        return try await mappingBusy { try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL",
                                              arguments: [id]),
                   TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
             let delegation: String? = row["delegation"]
             return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"],
                           publicKey: row["public_key"])
-        }
+        } }
     }
 
     public func issueToken(for principal: Principal, device: String, publicKey: String?) async throws -> (id: String, token: String) {

@@ -50,7 +50,7 @@ struct SyncController: Sendable {
         return try jsonResponse(page)
     }
 
-    /// `GET /v1/pledges/{id}`: one pledge with its versions and open conflicts; 404 if unknown or out of scope.
+    /// `GET /v1/pledges/{id}`: one pledge with its versions and every conflict; 404 if unknown, 403 if out of scope.
     func pledge(_ request: Request, id: String) async throws -> Response {
         let caller = try await BearerAuthentication(storage: storage).caller(of: request)
         guard let state = try await mapStorageErrors({ try await storage.pledge(id: id.lowercased(), for: caller) }) else {

@@ -14,7 +14,11 @@ struct BearerAuthentication: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("the Authorization header must be `Bearer TOKEN`")
         }
-        guard let caller = try await storage.authenticate(token: String(parts[1])) else {
+        let found: Caller?
+        do { found = try await storage.authenticate(token: String(parts[1])) } catch RegistryError.busy {
+            throw APIError(.serviceUnavailable, "busy", "the registry is busy; retry shortly", retryAfterSeconds: 1)
+        }
+        guard let caller = found else {
             throw APIError.unauthorized("the token is unknown or revoked")
         }
         return caller

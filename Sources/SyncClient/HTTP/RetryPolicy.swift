@@ -1,7 +1,7 @@
 import Foundation
 
 /// When and how long to wait before retrying: exponential backoff with full jitter, capped, and
-/// `Retry-After` honoured for 429 and 503.
+/// a server's `Retry-After` honoured on any retryable answer (429, 5xx).
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var attempts: Int
