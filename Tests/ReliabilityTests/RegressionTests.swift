@@ -7,9 +7,12 @@ import TestSupport
 
 /// One test per bug the reliability suites found, with the seed or input that found it.
 @Suite(.serialized) struct RegressionTests {
-    /// Seeds of the randomized test that found a bug, with the steps they ran (replayed as found).
+    /// Seeds of the randomized test that found a bug, with the steps they ran. A seed fixes the
+    /// schedule only for the simulation as it was when found; the deterministic tests below are the
+    /// durable regressions, and these runs stay as extra schedules.
     static let seeds: [(seed: UInt64, steps: Int, bug: String)] = [
         (12, 400, "a refused change replayed later was answered `applied` and recorded (invariant 3)"),
+        (102, 400, "a replay after the device enrolled its key got `unsigned-change`, not the recorded answer"),
     ]
 
     @Test(arguments: Self.seeds.map { "\($0.seed)/\($0.steps)" })
@@ -52,6 +55,30 @@ import TestSupport
         #expect(replayed?.outcome == refused.result?.outcome, "the replay was answered \(String(describing: replayed?.outcome)), the first push \(String(describing: refused.result?.outcome))")
         #expect(after.fingerprint == before.fingerprint,
                 "the replay changed the registry: conflicts \(before.conflicts.count) → \(after.conflicts.count), received \(before.received.count) → \(after.received.count), change_log \(before.log.count) → \(after.log.count)")
+    }
+
+    /// Found by the randomized test (seeds 102–105 before the hostile device got a token of its own):
+    /// a change pushed before its device enrolled a key, replayed byte for byte after enrolment, was
+    /// answered `unsigned-change` instead of its recorded answer, because the signature check runs
+    /// before the idempotence lookup. DESIGN section 4, push step 1: a known change id with identical
+    /// content gets the recorded outcome.
+    @Test func aReplayAfterTheDeviceEnrolledGetsTheRecordedAnswer() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let node = try SimNode(name: "kor1", delegation: "KOR", directory: directory, registry: registry, url: registry.url)
+        let http = CurlHTTP(base: registry.url)
+        let body = Data(("{\"changes\":[" + HostileHTTPTests.Target.creation(id: "7a000000-0000-4000-8000-000000000002", delegation: "KOR") + "]}").utf8)
+        let first = try JSONCoding.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
+        try #require(first.first?.outcome == .applied)
+        // The device's first sync enrols its key.
+        try node.store.create([.ministerial: .text("BERLIN_2025"), .area: .text("MEDICAL"), .modality: .text("POLICY"), .title: .text("Signed")])
+        _ = try SyncEngine().run(store: node.store, client: RegistryClient(baseURL: registry.url, token: node.token, transport: CurlTransport(),
+                                                                           retry: RetryPolicy(attempts: 1)))
+        let before = try RegistrySnapshot.load(path: registry.databasePath)
+        let again = try JSONCoding.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
+        #expect(again.map(\.withoutReceipt) == first.map(\.withoutReceipt),
+                "the replay was answered \(again.map { "\($0.outcome) \($0.reasons.map(\.code))" }), first \(first.map(\.outcome))")
+        #expect(try RegistrySnapshot.load(path: registry.databasePath).fingerprint == before.fingerprint)
     }
 
     /// Found by the hostile-argument review of `pledge resolve`: an empty conflict id is a prefix of

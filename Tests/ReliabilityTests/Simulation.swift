@@ -114,6 +114,9 @@ final class Simulation {
     private var startupEstimate = 0.15
     private var syncDurationEstimate = 0.3
     private var fresh = 0
+    /// A second Ghanaian device's token, never enrolled with a key: the hand-made hostile changes go
+    /// through it, so they reach the registry's authorization rules rather than its signature check.
+    private var rogueToken = ""
 
     init(seed: UInt64, options: SimulationOptions) throws {
         self.seed = seed
@@ -127,6 +130,7 @@ final class Simulation {
         for (name, delegation) in [("KOR-1", "KOR"), ("KOR-2", "KOR"), ("GHA-1", "GHA"), ("SEC-1", nil)] as [(String, String?)] {
             nodes.append(try SimNode(name: name, delegation: delegation, directory: directory, registry: registry, url: url))
         }
+        rogueToken = try registry.issueToken(["--delegation", "GHA"], device: "GHA-rogue")
         if options.nodeCrashes + options.registryCrashes > 0 {
             let started = Date()
             _ = try PledgeBinary.run(["status", "--db", nodes[0].path, "--json"])
@@ -516,13 +520,12 @@ final class Simulation {
 
     /// Ghana's device sends hand-made changes that bypass its node's own checks; all must be refused.
     private func hostilePush() {
-        guard let ghana = nodes.first(where: { $0.delegation == "GHA" }) else { return }
         let korean = createdFor.filter { $0.value == "KOR" }.keys.sorted()
         let ghanaian = createdFor.filter { $0.value == "GHA" }.keys.sorted()
         var changes: [Change] = []
         func change(_ pledgeId: String, _ fields: FieldMap, base: Int) -> Change {
             Change(changeId: random.uuid(), pledgeId: pledgeId, fields: fields, bases: fields.mapValues { _ in .version(base) },
-                   device: "GHA-1", madeAt: "2025-05-13T09:30:00Z")
+                   device: "GHA-rogue", madeAt: "2025-05-13T09:30:00Z")
         }
         if !korean.isEmpty {
             let target = random.pick(korean)
@@ -541,10 +544,10 @@ final class Simulation {
         changes.append(change(random.uuid(), creation, base: 0))
         let body: Data
         do { body = try JSONCoding.encode(PushRequest(changes: changes)) } catch { return }
-        recorder.recordBody(body, token: ghana.token)
-        note("GHA-1 sends \(changes.count) hostile change(s)")
+        recorder.recordBody(body, token: rogueToken)
+        note("GHA-rogue sends \(changes.count) hostile change(s)")
         do {
-            let reply = try CurlHTTP(base: registry.url).send("POST", "/v1/push", token: ghana.token, body: body)
+            let reply = try CurlHTTP(base: registry.url).send("POST", "/v1/push", token: rogueToken, body: body)
             guard reply.status == 200 else { violate("a hostile push got HTTP \(reply.status)"); return }
             let results = try JSONCoding.decode(PushResponse.self, from: reply.body).results
             for result in results where result.outcome != .rejected {
@@ -559,15 +562,15 @@ final class Simulation {
     /// Ghana replays, with its own token, a push Korea already made: the recorded answer, no change.
     private func hostileReplay() {
         let sent = recorder.snapshot.bodies.filter { item in nodes.contains { $0.delegation == "KOR" && $0.token == item.token } }
-        guard !sent.isEmpty, let ghana = nodes.first(where: { $0.delegation == "GHA" }) else { return }
+        guard !sent.isEmpty else { return }
         let item = random.pick(sent)
         guard let request = try? JSONCoding.decode(PushRequest.self, from: item.body),
               let before = try? RegistrySnapshot.load(path: registry.databasePath) else { return }
         // Only bodies already received: a change the registry has not seen would be answered for Ghana.
         guard request.changes.allSatisfy({ before.received[$0.changeId] != nil }) else { return }
-        note("GHA-1 replays a Korean push of \(request.changes.count) change(s)")
+        note("GHA-rogue replays a Korean push of \(request.changes.count) change(s)")
         do {
-            let reply = try CurlHTTP(base: registry.url).send("POST", "/v1/push", token: ghana.token, body: item.body)
+            let reply = try CurlHTTP(base: registry.url).send("POST", "/v1/push", token: rogueToken, body: item.body)
             let after = try RegistrySnapshot.load(path: registry.databasePath)
             if reply.status != 200 || after.fingerprint != before.fingerprint {
                 violate("idempotence: Ghana's replay of a Korean push (HTTP \(reply.status)) changed the registry")
