@@ -77,12 +77,3 @@ struct BenchOptions {
     /// Whether the scenario called `name` is to run.
     func runs(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 }
-
-/// A failure of the bench itself (not a target missed), with a message for people.
-struct BenchFailure: Error, CustomStringConvertible {
-    /// What went wrong.
-    let description: String
-
-    /// Creates a failure with a message.
-    init(_ description: String) { self.description = description }
-}

@@ -36,6 +36,7 @@ final class BenchRun {
         if options.runs("concurrent") { await attempt("concurrent") { try await ConcurrentSyncScenario.run(context) } }
     }
 
+    /// Runs one scenario, recording its rows or its failure.
     private func attempt(_ name: String, _ scenario: () async throws -> [ResultRow]) async {
         let start = Stopwatch.now()
         do {

@@ -76,6 +76,7 @@ final class ChildProcess {
     /// The child's stderr so far.
     func stderr() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
+    /// Collects the child's exit status and rusage if it has ended (waiting for it when `blocking`).
     private func reap(blocking: Bool) -> (status: Int32, peakRSSKilobytes: Int)? {
         if let finished { return finished }
         var status: Int32 = 0
@@ -91,29 +92,6 @@ final class ChildProcess {
         return done
     }
 
+    /// Never leaves a child running or unreaped.
     deinit { if finished == nil { kill(pid, SIGKILL); _ = reap(blocking: true) } }
-}
-
-/// Every child still running, written to a file so `Scripts/bench` can kill leftovers if the bench dies.
-final class ChildRegistry: @unchecked Sendable {
-    /// The one registry of this process.
-    static let shared = ChildRegistry()
-    /// The file listing live child pids, one a line (nil: not recorded).
-    var pidFile: String?
-    private var pids: Set<pid_t> = []
-    private let lock = NSLock()
-
-    /// Records a started child.
-    func add(_ pid: pid_t) { lock.withLock { pids.insert(pid); write() } }
-
-    /// Forgets a reaped child.
-    func remove(_ pid: pid_t) { lock.withLock { pids.remove(pid); write() } }
-
-    /// Kills every child still recorded (on the way out after a failure).
-    func killAll() { lock.withLock { for pid in pids { kill(pid, SIGKILL) } } }
-
-    private func write() {
-        guard let pidFile else { return }
-        try? pids.map(String.init).joined(separator: "\n").write(toFile: pidFile, atomically: true, encoding: .utf8)
-    }
 }

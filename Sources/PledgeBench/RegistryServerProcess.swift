@@ -41,5 +41,6 @@ final class RegistryServerProcess {
     /// Stops the server (SIGTERM, then SIGKILL after 10 s).
     func stop() { child.stop() }
 
+    /// Never leaves a server running.
     deinit { child.stop(grace: 2) }
 }

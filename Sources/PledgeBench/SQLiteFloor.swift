@@ -34,6 +34,7 @@ enum SQLiteFloor {
                       registrySeconds: try registrySide(rows, path: directory + "/floor-registry.sqlite"))
     }
 
+    /// Seconds to insert `rows` into a node-shaped table at `path`.
     private static func nodeSide(_ rows: [Row], path: String) throws -> Double {
         _ = try NodeStore(path: path)  // the real node schema, then close
         var configuration = Configuration()
@@ -52,6 +53,7 @@ enum SQLiteFloor {
         }
     }
 
+    /// Seconds to insert `rows` into a registry-shaped table at `path`.
     private static func registrySide(_ rows: [Row], path: String) throws -> Double {
         try RegistryFixture.create(at: path)  // the real registry schema, then close
         var configuration = Configuration()

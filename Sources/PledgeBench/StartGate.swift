@@ -2,8 +2,11 @@ import Foundation
 
 /// Holds threads until all have arrived and the gate is opened, so they start at the same moment.
 final class StartGate: @unchecked Sendable {
+    /// Guards the counters and wakes the waiters.
     private let condition = NSCondition()
+    /// Workers that have reached the gate.
     private var arrived = 0
+    /// Whether the conductor has opened the gate.
     private var isOpen = false
 
     /// Called by a worker: counts it as ready, then waits for the gate to open.
@@ -29,19 +32,4 @@ final class StartGate: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
-}
-
-/// Results written by many threads, one slot each.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var values: [Value?]
-    private let lock = NSLock()
-
-    /// Creates `count` empty slots.
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    /// Fills slot `index`.
-    func set(_ index: Int, _ value: Value) { lock.withLock { values[index] = value } }
-
-    /// Every slot, nil where no thread reported.
-    var all: [Value?] { lock.withLock { values } }
 }

@@ -282,13 +282,17 @@ import TestSupport
         var random = SeededRandom(seed: seed)
         let target = try Target()
         let fragments: [Data] = ["'", "\"", "\\", "\\u0000", "\u{0}", "{", "}", "[", "]", ",", ":", "null", "-1", "1e309", "99999999999999999999",
-                                 "\"delegation\":\"GHA\",", "\"pcrsLevel\":\"LEVEL_3\",", "../", "%00", "😀", "\u{FEFF}", "NaN", "true"].map { Data($0.utf8) }
+                                 "\"delegation\":\"FRA\",", "\"pcrsLevel\":\"LEVEL_3\",", "../", "%00", "😀", "\u{FEFF}", "NaN", "true"].map { Data($0.utf8) }
             + [Data([0xFF]), Data([0xC0, 0x80]), Data([0xED, 0xA0, 0x80]), Data(repeating: 0x5B, count: 3_000)]
         var answers: [Int: Int] = [:]
         for index in 0..<ReliabilitySettings.hostileGenerated {
+            // Every request comes from the other delegation's token, so whatever a mutation turns it
+            // into, the registry must refuse it: a mutation can otherwise make a valid edit by the owner
+            // (seed 391806873560 turned "WITHDRAWN" into a valid title of Korea's own pledge).
+            let targetsKorea = random.chance(0.5)
             var body = Data(("{\"changes\":[" + (random.chance(0.5)
-                ? Target.creation(id: random.uuid(), delegation: "KOR", changeId: random.uuid())
-                : Target.edit(random.chance(0.5) ? target.koreanPledge : target.ghanaianPledge, field: random.pick(["title", "women", "status", "pcrsLevel", "missions"]),
+                ? Target.creation(id: random.uuid(), delegation: targetsKorea ? "KOR" : "GHA", changeId: random.uuid())
+                : Target.edit(targetsKorea ? target.koreanPledge : target.ghanaianPledge, field: random.pick(["title", "women", "status", "pcrsLevel", "missions"]),
                               value: random.pick(["\"x\"", "5", "[\"UNMISS\"]", "\"WITHDRAWN\"", "null"]), base: String(random.int(0...9)), changeId: random.uuid())) + "]}").utf8)
             for _ in 0..<random.int(1...4) {
                 let position = random.below(body.count)
@@ -303,7 +307,7 @@ import TestSupport
                 }
                 if body.isEmpty { body = Data("{".utf8) }
             }
-            let token = random.pick([target.korea, target.ghana])
+            let token = targetsKorea ? target.ghana : target.korea
             let reply: HTTPMessage?
             if random.chance(0.8) {
                 reply = target.expect("mutation \(index)", target.post(body: body, token: token), .anyAnswer)

@@ -1,6 +1,16 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+private let streamSocket = Int32(SOCK_STREAM.rawValue)
+private let sendFlags = Int32(MSG_NOSIGNAL)
+private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { Glibc.connect(fd, address, length) }
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { Glibc.listen(fd, backlog) }
+#elseif canImport(Darwin)
+import Darwin
+private let streamSocket = SOCK_STREAM
+private let sendFlags: Int32 = 0  // SIGPIPE is ignored process-wide instead
+private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { Darwin.connect(fd, address, length) }
+private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { Darwin.listen(fd, backlog) }
 #endif
 import PledgeModel
 import PledgeStore
@@ -160,14 +170,14 @@ enum Loopback {
     /// A connected socket to 127.0.0.1:`port`, or nil.
     static func connect(port: Int, timeoutSeconds: Int = 30) -> Int32? {
         _ = ignoreSIGPIPE
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else { close(fd); return nil }
         setTimeouts(fd, seconds: timeoutSeconds)
@@ -177,7 +187,7 @@ enum Loopback {
     /// A listening socket on 127.0.0.1 with a free port.
     static func listen() -> (fd: Int32, port: Int)? {
         _ = ignoreSIGPIPE
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { return nil }
         var yes: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -189,7 +199,7 @@ enum Loopback {
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard bound == 0, Glibc.listen(fd, 64) == 0 else { close(fd); return nil }
+        guard bound == 0, systemListen(fd, 64) == 0 else { close(fd); return nil }
         _ = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
@@ -203,7 +213,7 @@ enum Loopback {
         return data.withUnsafeBytes { raw -> Bool in
             guard let base = raw.baseAddress else { return true }
             while offset < raw.count {
-                let sent = send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = send(fd, base + offset, raw.count - offset, sendFlags)
                 if sent <= 0 { return false }
                 offset += sent
             }

@@ -68,6 +68,11 @@ extension NodeStore {
         }
     }
 
+    /// Changes waiting in the outbox (cheap: no scan of the pledges).
+    public func pendingChangeCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    }
+
     /// Counts of pending work and open questions, for `pledge status`.
     public func status() throws -> NodeStatus {
         let publicKey = try devicePublicKey()

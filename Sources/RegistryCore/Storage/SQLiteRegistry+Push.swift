@@ -39,15 +39,17 @@ struct ChangeApplication {
     }
 
     func run() throws -> ChangeResult {
-        // Step 0: a device with a registered key proves every change is its own and unaltered.
-        if let reasons = signatureProblem() { return rejected(reasons) }
         let contentHash = TokenFactory.digest(Data(try SQLiteRegistry.encodeJSON(change).utf8))
-        // Step 1: idempotence. The same change again gets the recorded answer and changes nothing.
-        if let row = try Row.fetchOne(db, sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?", arguments: [change.changeId]) {
-            guard row["content_hash"] as String == contentHash else {
-                return rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")])
-            }
-            return try SQLiteRegistry.decodeJSON(ChangeResult.self, row["result"])
+        let recorded = try Row.fetchOne(db, sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?", arguments: [change.changeId])
+        // Step 1: idempotence. The same bytes again get the recorded answer and change nothing, even
+        // if the device has enrolled a key since (a replay of an unsigned change sent before that).
+        if let recorded, recorded["content_hash"] as String == contentHash {
+            return try SQLiteRegistry.decodeJSON(ChangeResult.self, recorded["result"])
+        }
+        // Step 0 for anything new: a device with a registered key proves the change is its own and unaltered.
+        if let reasons = signatureProblem() { return rejected(reasons) }
+        if recorded != nil {
+            return rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")])
         }
         let result = try evaluate()
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)

@@ -27,7 +27,7 @@ public enum TokenFactory {
 
     /// The hash stored for a token: SHA-256, hex.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Compares two hashes in time independent of where they differ.
@@ -37,8 +37,16 @@ public enum TokenFactory {
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// SHA-256 of arbitrary bytes, hex; used for change content hashes.
+    /// SHA-256 of arbitrary bytes, hex; used for change content hashes and the audit chain.
     public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// Lower-case hex of bytes, from a lookup table (String(format:) per byte is slow on the push path).
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 }

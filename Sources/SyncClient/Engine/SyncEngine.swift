@@ -55,7 +55,7 @@ public struct SyncEngine {
     }
 
     private func push(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
-        let total = try store.status().pendingChanges
+        let total = try store.pendingChangeCount()
         guard total > 0 else { return }
         client.devicePublicKey = try store.devicePublicKey()
         // The registry's key is learnt on first contact (trust on first use) and kept; every receipt
