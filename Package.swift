@@ -18,8 +18,9 @@ let package = Package(
     targets: [
         // Pure model: pledges, reference data, validation, wire types. No I/O.
         .target(name: "PledgeModel"),
-        // SQL migrations and the OpenAPI document, loaded as resources.
-        .target(name: "PledgeSchema", path: "Schema", resources: [.copy("node"), .copy("registry"), .copy("openapi.yaml")]),
+        // SQL migrations and the OpenAPI document, loaded as resources; small SQLite helpers both sides share.
+        .target(name: "PledgeSchema", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], path: "Schema",
+                resources: [.copy("node"), .copy("registry"), .copy("openapi.yaml")]),
         // Ed25519 signatures of changes, receipts and bundles (swift-crypto).
         .target(name: "PledgeSecurity", dependencies: ["PledgeModel", .product(name: "Crypto", package: "swift-crypto")]),
         // The delegation node's local store and outbox.

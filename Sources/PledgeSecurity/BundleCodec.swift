@@ -13,7 +13,7 @@ public enum BundleCodec {
 
     /// The checksum a manifest carries: SHA-256 of the changes' canonical JSON.
     public static func checksum(of changes: [Change]) throws -> String {
-        Signatures.digest(try Signatures.canonicalJSON(changes))
+        Digest.sha256(try CanonicalJSON.encode(changes))
     }
 
     /// Parses an outbound bundle, upgrading older layouts: version 1 had no `cursor` in its manifest
@@ -41,7 +41,7 @@ public enum BundleCodec {
     public static func sign(_ bundle: ReturnBundle, privateKey: String) throws -> ReturnBundle {
         var signed = bundle
         signed.signature = nil
-        signed.signature = try Signatures.sign(try Signatures.canonicalJSON(signed), privateKey: privateKey)
+        signed.signature = try Signatures.sign(try CanonicalJSON.encode(signed), privateKey: privateKey)
         return signed
     }
 
@@ -52,7 +52,7 @@ public enum BundleCodec {
         }
         var unsigned = bundle
         unsigned.signature = nil
-        guard let signature = bundle.signature, Signatures.isValid(signature, of: try Signatures.canonicalJSON(unsigned), publicKey: registryKey) else {
+        guard let signature = bundle.signature, Signatures.isValid(signature, of: try CanonicalJSON.encode(unsigned), publicKey: registryKey) else {
             throw Failure(description: "the return bundle's signature does not verify with the registry's key: it was altered or not made by this registry")
         }
         for result in bundle.results {

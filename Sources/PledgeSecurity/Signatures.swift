@@ -22,7 +22,7 @@ public enum Signatures {
 
     /// Signs `data`; returns the signature as base64.
     public static func sign(_ data: Data, privateKey: String) throws -> String {
-        try key(privateKey).signature(for: data).base64EncodedString()
+        try SigningKey(privateKey: privateKey).sign(data)
     }
 
     /// Whether `signature` (base64) is `publicKey`'s (base64) signature of `data`.
@@ -39,32 +39,36 @@ public enum Signatures {
 
     /// The bytes a change's signature covers: the change without its signature, in canonical JSON.
     public static func signedBytes(of change: Change) throws -> Data {
-        try canonicalJSON(change.unsigned)
+        try CanonicalJSON.encode(change.unsigned)
     }
 
     /// The bytes a receipt's signature covers: the result without its receipt, in canonical JSON.
     public static func signedBytes(of result: ChangeResult) throws -> Data {
         var copy = result
         copy.receipt = nil
-        return try canonicalJSON(copy)
-    }
-
-    /// Canonical JSON: sorted keys, slashes unescaped; equal values give equal bytes.
-    public static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
-    }
-
-    /// SHA-256 of `data`, hex.
-    public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return try CanonicalJSON.encode(copy)
     }
 
     private static func key(_ privateKey: String) throws -> Curve25519.Signing.PrivateKey {
+        try SigningKey(privateKey: privateKey).key
+    }
+}
+
+/// A private key parsed once, for signing many things in a row (parsing derives the public key,
+/// which costs as much as a signature).
+public struct SigningKey {
+    let key: Curve25519.Signing.PrivateKey
+
+    /// Parses a private key (base64 of its 32-byte raw form).
+    public init(privateKey: String) throws {
         guard let bytes = Data(base64Encoded: privateKey), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
-            throw Failure(description: "the device key in the store is damaged")
+            throw Signatures.Failure(description: "the device key in the store is damaged")
         }
-        return key
+        self.key = key
+    }
+
+    /// Signs `data`; returns the signature as base64.
+    public func sign(_ data: Data) throws -> String {
+        try key.signature(for: data).base64EncodedString()
     }
 }

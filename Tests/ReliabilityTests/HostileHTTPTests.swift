@@ -102,7 +102,7 @@ import TestSupport
                 if !unchanged { problems.append("\(name): rejected input wrote to the registry (\(before) → \(after))") }
             case .refusedPerChange:
                 if reply.status == 200 {
-                    let outcomes = (try? JSONCoding.decode(PushResponse.self, from: reply.body))?.results.map(\.outcome)
+                    let outcomes = (try? CanonicalJSON.decode(PushResponse.self, from: reply.body))?.results.map(\.outcome)
                     if outcomes == nil || outcomes!.contains(where: { $0 != .rejected }) {
                         problems.append("\(name): expected every change refused, got \(outcomes.map { "\($0)" } ?? bodyText)")
                     }

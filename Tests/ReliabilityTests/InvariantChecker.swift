@@ -37,7 +37,7 @@ struct NodeView {
         }
         var rejected: [String: [String]] = [:]
         for row in rejectedRows {
-            let reasons = (try? JSONCoding.decode([Rejection].self, from: row["reasons"] as String)) ?? []
+            let reasons = (try? CanonicalJSON.decode([Rejection].self, from: row["reasons"] as String)) ?? []
             rejected[row["change_id"]] = reasons.map(\.code)
         }
         return NodeView(name: name, principal: principal, records: try store.pledges(), conflicts: try store.conflicts(),

@@ -92,7 +92,7 @@ struct RegistrySnapshot {
             let id: String = row["id"]
             let text: String = row["fields"]
             digest.add("pledge|\(id)|\(text)|\(row["updated_seq"] as Int)")
-            guard let fields = try? JSONCoding.decode([PledgeField: VersionedValue].self, from: text) else {
+            guard let fields = try? CanonicalJSON.decode([PledgeField: VersionedValue].self, from: text) else {
                 snapshot.decodeProblems.append("pledge \(id): fields JSON unreadable")
                 continue
             }
@@ -107,7 +107,7 @@ struct RegistrySnapshot {
             let id: String = row["change_id"]
             let text: String = row["result"]
             digest.add("received|\(id)|\(row["content_hash"] as String)|\(text)")
-            let result = try? JSONCoding.decode(ChangeResult.self, from: text)
+            let result = try? CanonicalJSON.decode(ChangeResult.self, from: text)
             if result == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
             snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result)
         }
@@ -120,7 +120,7 @@ struct RegistrySnapshot {
         for row in try Row.fetchAll(db, sql: "SELECT id, seq, change_id, pledge_id, field, value, kind, actor FROM change_log ORDER BY id") {
             let text: String = row["value"]
             let entry = LogRow(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
-                               value: try? JSONCoding.decode(FieldValue.self, from: text), kind: row["kind"], actor: row["actor"])
+                               value: try? CanonicalJSON.decode(FieldValue.self, from: text), kind: row["kind"], actor: row["actor"])
             if entry.value == nil { snapshot.decodeProblems.append("change_log \(entry.id): value JSON unreadable") }
             digest.add("log|\(entry.id)|\(entry.seq)|\(entry.changeId)|\(entry.field)|\(text)|\(entry.kind)|\(entry.actor)")
             snapshot.log.append(entry)
@@ -129,7 +129,7 @@ struct RegistrySnapshot {
             let id: String = row["id"]
             let text: String = row["record"]
             digest.add("conflict|\(id)|\(row["state"] as String)|\(text)")
-            let record = try? JSONCoding.decode(ConflictRecord.self, from: text)
+            let record = try? CanonicalJSON.decode(ConflictRecord.self, from: text)
             if record == nil { snapshot.decodeProblems.append("conflict \(id): record JSON unreadable") }
             snapshot.conflicts[id] = ConflictRow(pledgeId: row["pledge_id"], field: row["field"], state: row["state"],
                                                  record: record, openedSeq: row["opened_seq"])

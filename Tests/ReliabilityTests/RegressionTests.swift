@@ -38,7 +38,7 @@ import TestSupport
         func push(_ token: String, _ change: String) throws -> (body: Data, result: ChangeResult?) {
             let body = Data(("{\"changes\":[" + change + "]}").utf8)
             let reply = try http.send("POST", "/v1/push", token: token, body: body)
-            return (body, try? JSONCoding.decode(PushResponse.self, from: reply.body).results.first)
+            return (body, try? CanonicalJSON.decode(PushResponse.self, from: reply.body).results.first)
         }
         let created = try push(korea, HostileHTTPTests.Target.creation(id: pledge, delegation: "KOR"))
         try #require(created.result?.outcome == .applied)
@@ -50,7 +50,7 @@ import TestSupport
         try #require(try push(secretariat, HostileHTTPTests.Target.edit(pledge, field: "personnel", value: "100", base: "1")).result?.outcome == .applied)
         let before = try RegistrySnapshot.load(path: registry.databasePath)
         let reply = try http.send("POST", "/v1/push", token: korea, body: refused.body)
-        let replayed = try? JSONCoding.decode(PushResponse.self, from: reply.body).results.first
+        let replayed = try? CanonicalJSON.decode(PushResponse.self, from: reply.body).results.first
         let after = try RegistrySnapshot.load(path: registry.databasePath)
         #expect(replayed?.outcome == refused.result?.outcome, "the replay was answered \(String(describing: replayed?.outcome)), the first push \(String(describing: refused.result?.outcome))")
         #expect(after.fingerprint == before.fingerprint,
@@ -68,14 +68,14 @@ import TestSupport
         let node = try SimNode(name: "kor1", delegation: "KOR", directory: directory, registry: registry, url: registry.url)
         let http = CurlHTTP(base: registry.url)
         let body = Data(("{\"changes\":[" + HostileHTTPTests.Target.creation(id: "7a000000-0000-4000-8000-000000000002", delegation: "KOR") + "]}").utf8)
-        let first = try JSONCoding.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
+        let first = try CanonicalJSON.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
         try #require(first.first?.outcome == .applied)
         // The device's first sync enrols its key.
         try node.store.create([.ministerial: .text("BERLIN_2025"), .area: .text("MEDICAL"), .modality: .text("POLICY"), .title: .text("Signed")])
         _ = try SyncEngine().run(store: node.store, client: RegistryClient(baseURL: registry.url, token: node.token, transport: CurlTransport(),
                                                                            retry: RetryPolicy(attempts: 1)))
         let before = try RegistrySnapshot.load(path: registry.databasePath)
-        let again = try JSONCoding.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
+        let again = try CanonicalJSON.decode(PushResponse.self, from: try http.send("POST", "/v1/push", token: node.token, body: body).body).results
         #expect(again.map(\.withoutReceipt) == first.map(\.withoutReceipt),
                 "the replay was answered \(again.map { "\($0.outcome) \($0.reasons.map(\.code))" }), first \(first.map(\.outcome))")
         #expect(try RegistrySnapshot.load(path: registry.databasePath).fingerprint == before.fingerprint)

@@ -382,7 +382,7 @@ final class Simulation {
     private func recordLocalEdit(_ node: SimNode, pledgeId: String, requested: FieldMap) {
         do {
             for row in try node.newHistory() {
-                guard let field = PledgeField(rawValue: row.field), let value = try? JSONCoding.decode(FieldValue.self, from: row.value) else {
+                guard let field = PledgeField(rawValue: row.field), let value = try? CanonicalJSON.decode(FieldValue.self, from: row.value) else {
                     violate("\(node.name): unreadable local_history row \(row.seq)"); continue
                 }
                 if row.pledgeId != pledgeId { violate("\(node.name): an edit of \(pledgeId) recorded history on \(row.pledgeId)") }
@@ -570,13 +570,13 @@ final class Simulation {
         creation[.status] = .text("ANNOUNCED")
         changes.append(change(random.uuid(), creation, base: 0))
         let body: Data
-        do { body = try JSONCoding.encode(PushRequest(changes: changes)) } catch { return }
+        do { body = try CanonicalJSON.encode(PushRequest(changes: changes)) } catch { return }
         recorder.recordBody(body, token: rogueToken)
         note("GHA-rogue sends \(changes.count) hostile change(s)")
         do {
             let reply = try CurlHTTP(base: registry.url).send("POST", "/v1/push", token: rogueToken, body: body)
             guard reply.status == 200 else { violate("a hostile push got HTTP \(reply.status)"); return }
-            let results = try JSONCoding.decode(PushResponse.self, from: reply.body).results
+            let results = try CanonicalJSON.decode(PushResponse.self, from: reply.body).results
             for result in results where result.outcome != .rejected {
                 violate("authorization: the registry accepted Ghana's hand-made change \(result.changeId): \(result.outcome)")
             }
@@ -591,7 +591,7 @@ final class Simulation {
         let sent = recorder.snapshot.bodies.filter { item in nodes.contains { $0.delegation == "KOR" && $0.token == item.token } }
         guard !sent.isEmpty else { return }
         let item = random.pick(sent)
-        guard let request = try? JSONCoding.decode(PushRequest.self, from: item.body) else { return }
+        guard let request = try? CanonicalJSON.decode(PushRequest.self, from: item.body) else { return }
         var configuration = Configuration()
         configuration.readonly = true
         guard let reader = try? DatabaseQueue(path: registry.databasePath, configuration: configuration) else { return }
@@ -913,7 +913,7 @@ final class Simulation {
             guard let expected = snapshot.pledges[id]?.state else { continue }
             do {
                 let reply = try http.send("GET", "/v1/pledges/\(id)", token: secretariat)
-                let state = try JSONCoding.decode(PledgeState.self, from: reply.body)
+                let state = try CanonicalJSON.decode(PledgeState.self, from: reply.body)
                 if state != expected { checker.violate("GET /v1/pledges/\(id) differs from the registry's database") }
                 if !snapshot.inScope(id, of: .delegation("GHA")) {
                     let hidden = try http.send("GET", "/v1/pledges/\(id)", token: ghana)
@@ -936,7 +936,7 @@ final class Simulation {
                 do {
                     let reply = try http.send("POST", "/v1/push", token: item.token, body: item.body)
                     guard reply.status == 200 else { checker.violate("replay answered HTTP \(reply.status)"); continue }
-                    for result in try JSONCoding.decode(PushResponse.self, from: reply.body).results {
+                    for result in try CanonicalJSON.decode(PushResponse.self, from: reply.body).results {
                         if let stored = snapshot.received[result.changeId]?.result {
                             if stored.withoutReceipt != result.withoutReceipt {
                                 checker.violate("idempotence: a replay of \(result.changeId) answered \(result.outcome), the record says \(stored.outcome)")

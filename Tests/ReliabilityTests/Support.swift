@@ -358,7 +358,7 @@ final class PushRecorder: @unchecked Sendable {
             seenBodies.insert(body)
             bodies.append(Sent(body: body, token: token))
         }
-        if let request = try? JSONCoding.decode(PushRequest.self, from: body) {
+        if let request = try? CanonicalJSON.decode(PushRequest.self, from: body) {
             for change in request.changes { changes[change.changeId] = change }
         }
     }
@@ -370,7 +370,7 @@ final class PushRecorder: @unchecked Sendable {
     }
 
     func recordReply(_ body: Data) {
-        guard let response = try? JSONCoding.decode(PushResponse.self, from: body) else { return }
+        guard let response = try? CanonicalJSON.decode(PushResponse.self, from: body) else { return }
         lock.lock()
         defer { lock.unlock() }
         for result in response.results where results[result.changeId] == nil { results[result.changeId] = result }

@@ -36,9 +36,9 @@ import TestSupport
             change(ghanaian, [.status: .text("VERIFIED")], base: 0),
             change(ghanaian, [.women: .integer(20)], base: 2),
         ].map(ghana.sign))
-        let reply = try http.send("POST", "/v1/push", token: ghana.token, body: try JSONCoding.encode(batch))
+        let reply = try http.send("POST", "/v1/push", token: ghana.token, body: try CanonicalJSON.encode(batch))
         #expect(reply.status == 200)
-        let results = try JSONCoding.decode(PushResponse.self, from: reply.body).results
+        let results = try CanonicalJSON.decode(PushResponse.self, from: reply.body).results
         #expect(results.map(\.outcome) == [.rejected, .rejected, .rejected, .applied])
         #expect(results[0].reasons.map(\.code) == ["not-your-pledge"])
         #expect(results[1].reasons.map(\.code) == ["forbidden-field", "forbidden-field"])

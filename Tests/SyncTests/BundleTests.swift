@@ -57,8 +57,8 @@ import TestSupport
         let other = try nodeWithPledges(directory, name: "other", registry: directory.path("elsewhere.sqlite"))
         _ = try run(["bundle", "export", "--db", laptop, "--output", directory.path("out.bundle")])
         _ = try run(["bundle", "export", "--db", other, "--output", directory.path("other.bundle")])
-        var bundle = try JSONCoding.decode(OutboundBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("out.bundle"))))
-        let foreign = try JSONCoding.decode(OutboundBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("other.bundle"))))
+        var bundle = try CanonicalJSON.decode(OutboundBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("out.bundle"))))
+        let foreign = try CanonicalJSON.decode(OutboundBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("other.bundle"))))
 
         // 1. one byte changed in a change; 2. a change signed by another device; 3. a pledge of another
         // delegation, properly signed by this device; the last original change is untouched.
@@ -74,12 +74,12 @@ import TestSupport
         misattributed.fields[.ref] = .text("GHA-BER25-001")
         misattributed.signature = try Signatures.sign(try Signatures.signedBytes(of: misattributed), privateKey: privateKey)
         bundle.changes.append(misattributed)
-        try JSONCoding.encode(bundle).write(to: URL(fileURLWithPath: directory.path("bad.bundle")))
+        try CanonicalJSON.encode(bundle).write(to: URL(fileURLWithPath: directory.path("bad.bundle")))
 
         let outcome = try PledgeBinary.run(["registry", "bundle", "import", directory.path("bad.bundle"), "--db", registry,
                                             "--output", directory.path("return.bundle")])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        let answer = try JSONCoding.decode(ReturnBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("return.bundle"))))
+        let answer = try CanonicalJSON.decode(ReturnBundle.self, from: try Data(contentsOf: URL(fileURLWithPath: directory.path("return.bundle"))))
         #expect(answer.results.map(\.changeId) == bundle.changes.map(\.changeId))
         #expect(answer.results.map(\.outcome) == [.rejected, .rejected, .applied, .rejected])
         #expect(answer.results[0].reasons.map(\.code) == ["bad-signature"])
@@ -108,7 +108,7 @@ import TestSupport
         // The same sealed changes also arrive over HTTP (the node never learnt of the bundles' answers).
         let registry = try RegistryProcess(databasePath: database)
         let token = try registry.issueToken(["--delegation", "KOR"], device: "KOR-laptop-http")
-        let http = try JSONCoding.decode(SyncReport.self, from: try run(["sync", "--db", laptop, "--registry", registry.url, "--token", token, "--json"]).stdout)
+        let http = try CanonicalJSON.decode(SyncReport.self, from: try run(["sync", "--db", laptop, "--registry", registry.url, "--token", token, "--json"]).stdout)
         #expect(http.pushed == 3)
         registry.kill()
 
@@ -129,7 +129,7 @@ import TestSupport
         _ = try run(["bundle", "export", "--db", laptop, "--output", directory.path("out.bundle")])
         _ = try run(["registry", "bundle", "import", directory.path("out.bundle"), "--db", database, "--output", directory.path("return.bundle")])
         let data = try Data(contentsOf: URL(fileURLWithPath: directory.path("return.bundle")))
-        let answer = try JSONCoding.decode(ReturnBundle.self, from: data)
+        let answer = try CanonicalJSON.decode(ReturnBundle.self, from: data)
         let registryKey = try DatabaseQueue(path: database).read { db in
             try Signatures.publicKey(ofPrivateKey: try String.fetchOne(db, sql: "SELECT private_key FROM registry_key")!)
         }

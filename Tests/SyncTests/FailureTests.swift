@@ -27,7 +27,7 @@ import TestSupport
         let token = try registry.issueToken(["--delegation", "KOR"], device: "kor")
         let up = try PledgeBinary.run(["sync", "--db", store, "--registry", registry.url, "--token", token, "--json"])
         #expect(up.status == 0, "\(up.stderr)")
-        let report = try JSONCoding.decode(SyncReport.self, from: up.stdout)
+        let report = try CanonicalJSON.decode(SyncReport.self, from: up.stdout)
         #expect(report.pushed == 3 && report.applied == 3)
         let after = try JSONSerialization.jsonObject(with: Data(try PledgeBinary.run(["status", "--db", store, "--json"]).stdout.utf8)) as? [String: Any]
         #expect(after?["pendingChanges"] as? Int == 0)

@@ -36,10 +36,10 @@ import TestSupport
         #expect(try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).body == state)
 
         // The same change id with other content is refused, typed, and changes nothing either.
-        var tampered = try JSONCoding.decode(Change.self, from: sealed[0].body)
+        var tampered = try CanonicalJSON.decode(Change.self, from: sealed[0].body)
         tampered.fields[.title] = .text("Tampered")
-        let reply = try http.send("POST", "/v1/push", token: laptop.token, body: try JSONCoding.encode(PushRequest(changes: [tampered])))
-        #expect(try JSONCoding.decode(PushResponse.self, from: reply.body).results.first?.reasons.first?.code == "change-id-reused")
+        let reply = try http.send("POST", "/v1/push", token: laptop.token, body: try CanonicalJSON.encode(PushRequest(changes: [tampered])))
+        #expect(try CanonicalJSON.decode(PushResponse.self, from: reply.body).results.first?.reasons.first?.code == "change-id-reused")
         #expect(try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).body == state)
     }
 

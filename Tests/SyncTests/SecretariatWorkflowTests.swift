@@ -72,7 +72,7 @@ import TestSupport
 
         let listed = try PledgeBinary.run(["duplicates", "--db", secretariat.store.path, "--json"])
         #expect(listed.status == 0)
-        let candidates = try JSONCoding.decode([DuplicateCandidate].self, from: listed.stdout)
+        let candidates = try CanonicalJSON.decode([DuplicateCandidate].self, from: listed.stdout)
         try #require(candidates.count == 1)
         #expect(Set([candidates[0].keep, candidates[0].duplicate]) == [first.id, second.id])
         let merge = try PledgeBinary.run(["merge", "--db", secretariat.store.path, candidates[0].duplicate, "--into", candidates[0].keep])
@@ -156,11 +156,11 @@ import TestSupport
             .appendingPathComponent("Scripts/data/sample-pledges.csv").path
         let imported = try PledgeBinary.run(["import", "--db", store, sample])
         #expect(imported.status == 0, "\(imported.stderr)")
-        let raw = try JSONCoding.decode([Pledge].self, from: try PledgeBinary.run(["export", "--db", store, "--format", "json"]).stdout)
+        let raw = try CanonicalJSON.decode([Pledge].self, from: try PledgeBinary.run(["export", "--db", store, "--format", "json"]).stdout)
         #expect(raw.count == 40)
 
         let output = try PledgeBinary.run(["report", "--db", store, "--by", "delegation", "--json"])
-        let report = try JSONCoding.decode(PledgeReport.self, from: output.stdout)
+        let report = try CanonicalJSON.decode(PledgeReport.self, from: output.stdout)
         let active = raw.filter { !["WITHDRAWN", "LAPSED", "SUPERSEDED"].contains($0.text(.status) ?? "") }
         #expect(report.total.pledges == active.count)
         #expect(report.total.personnel == active.compactMap { $0.integer(.personnel) }.reduce(0, +))

@@ -26,7 +26,7 @@ extension PledgeCommand.Bundle {
         func run() throws {
             try reportingErrors {
                 let bundle = try store.openInitialized().exportBundle()
-                try JSONCoding.encode(bundle).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try CanonicalJSON.encode(bundle).write(to: URL(fileURLWithPath: output), options: .atomic)
                 Console.say("wrote \(bundle.changes.count) change(s) to \(output); give it to the registry's operator, then import the return bundle")
             }
         }

@@ -18,7 +18,7 @@ extension PledgeCommand {
         func run() throws {
             try reportingErrors {
                 let pledges = try store.openInitialized().pledges().map(\.pledge)
-                let text = format == .csv ? try PledgeCSV.export(pledges) : try JSONCoding.pretty(pledges) + "\n"
+                let text = format == .csv ? try PledgeCSV.export(pledges) : try CanonicalJSON.pretty(pledges) + "\n"
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
                     Console.say("wrote \(pledges.count) pledge(s) to \(output)")

@@ -62,7 +62,7 @@ extension PledgeCommand {
 
         /// A log value (JSON text) as a person reads it.
         static func display(_ json: String) -> String {
-            (try? JSONCoding.decode(FieldValue.self, from: json))?.displayText ?? json
+            (try? CanonicalJSON.decode(FieldValue.self, from: json))?.displayText ?? json
         }
     }
 }

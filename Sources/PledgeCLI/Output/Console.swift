@@ -17,7 +17,7 @@ enum Console {
 
     /// Prints a value as one JSON document on stdout.
     static func json<T: Encodable>(_ value: T) throws {
-        out(try JSONCoding.pretty(value))
+        out(try CanonicalJSON.pretty(value))
     }
 
     /// Prints advisory warnings to stderr.

@@ -40,9 +40,7 @@ extension PledgeCommand.Registry.Bundle {
                 Console.say("error: no active token has the key of device \(device) registered; issue one with `pledge registry token issue --public-key`")
                 throw ExitStatus.refused
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(answer).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try CanonicalJSON.encode(answer).write(to: URL(fileURLWithPath: output), options: .atomic)
             let counts = Dictionary(grouping: answer.results, by: \.outcome).mapValues(\.count)
             Console.say("applied bundle from \(bundle.manifest.device): \(counts[.applied] ?? 0) applied, \(counts[.mergedWithConflicts] ?? 0) merged with conflicts, \(counts[.rejected] ?? 0) refused")
             for result in answer.results where result.outcome == .rejected {

@@ -9,10 +9,11 @@ public enum FieldValue: Codable, Sendable, Hashable {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let text = try? container.decode(String.self) {
+            // Text first: most values are text, and each failed attempt costs a thrown error.
+            self = .text(text)
         } else if let number = try? container.decode(Int.self) {
             self = .integer(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .text(text)
         } else if let items = try? container.decode([String].self) {
             self = .list(items)
         } else {

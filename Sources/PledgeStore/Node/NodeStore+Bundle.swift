@@ -6,7 +6,7 @@ extension NodeStore {
     /// The node's unsent changes as one bundle: sealed (so the same bytes would go over HTTP) and signed.
     public func exportBundle() throws -> OutboundBundle {
         let sealed = try sealedChanges(limit: Int.max)
-        let changes = try sealed.map { try JSONCoding.decode(Change.self, from: $0.body) }
+        let changes = try sealed.map { try CanonicalJSON.decode(Change.self, from: $0.body) }
         let identity = try identity()
         let manifest = OutboundBundle.Manifest(
             delegation: identity.delegation, device: identity.device, devicePublicKey: try devicePublicKey(),
@@ -21,7 +21,7 @@ extension NodeStore {
     /// registry takes the key in the bundle (trust on first use), as `pledge sync` would.
     public func importReturnBundle(_ data: Data) throws -> (results: [ChangeResult], pulled: Int) {
         let trusted = try registryPublicKey()
-        let key = try trusted ?? (JSONDecoder().decode(ReturnBundle.self, from: data)).registryPublicKey
+        let key = try trusted ?? (CanonicalJSON.decode(ReturnBundle.self, from: data)).registryPublicKey
         let bundle = try BundleCodec.returned(from: data, registryKey: key)
         guard bundle.device == (try identity().device) else {
             throw BundleCodec.Failure(description: "this return bundle answers device \(bundle.device), not this one")

@@ -115,27 +115,27 @@ extension NodeStore {
         let changeId: String
         if let open, conflicts.isEmpty {
             changeId = open["change_id"]
-            var fields = try JSONCoding.decode(FieldMap.self, from: open["fields"] as String)
-            var bases = try JSONCoding.decode([PledgeField: BaseVersion].self, from: open["bases"] as String)
+            var fields = try CanonicalJSON.decode(FieldMap.self, from: open["fields"] as String)
+            var bases = try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: open["bases"] as String)
             for (field, value) in changes {
                 if let forced = forcedBases[field] { bases[field] = forced }
                 if bases[field] == nil { bases[field] = try base(db, of: field, in: stored) }
                 fields[field] = value
             }
             try db.execute(sql: "UPDATE outbox SET fields = ?, bases = ? WHERE change_id = ?",
-                           arguments: [try JSONCoding.string(fields), try JSONCoding.string(bases), changeId])
+                           arguments: [try CanonicalJSON.string(fields), try CanonicalJSON.string(bases), changeId])
         } else {
             changeId = Identifier.make()
             var bases: [PledgeField: BaseVersion] = [:]
             for field in changes.keys { bases[field] = try forcedBases[field] ?? base(db, of: field, in: stored) }
             try db.execute(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [changeId, stored.id, try JSONCoding.string(changes), try JSONCoding.string(bases),
-                                       try JSONCoding.string(conflicts), now])
+                           arguments: [changeId, stored.id, try CanonicalJSON.string(changes), try CanonicalJSON.string(bases),
+                                       try CanonicalJSON.string(conflicts), now])
         }
         for (field, value) in changes.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO local_history(pledge_id, change_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [stored.id, changeId, now, field.rawValue,
-                                       try JSONCoding.string(stored.current[field]), try JSONCoding.string(value)])
+                                       try CanonicalJSON.string(stored.current[field]), try CanonicalJSON.string(value)])
         }
         try stored.recomputeCurrent(db)
         try stored.save(db)
@@ -146,7 +146,7 @@ extension NodeStore {
         let sent = try Row.fetchAll(db, sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND body IS NOT NULL ORDER BY seq DESC",
                                     arguments: [stored.id])
         for row in sent {
-            let fields = try JSONCoding.decode(FieldMap.self, from: row["fields"] as String)
+            let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
             if fields[field] != nil { return .change(row["change_id"]) }
         }
         return .version(stored.confirmed?[field]?.version ?? 0)

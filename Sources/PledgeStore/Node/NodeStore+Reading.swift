@@ -60,8 +60,8 @@ extension NodeStore {
                 let changeId: String = row["change_id"]
                 let state = sentness[changeId].map { $0 ? "sent" : "pending" } ?? "confirmed"
                 return HistoryEntry(at: row["at"], field: row["field"],
-                                    oldValue: try JSONCoding.decode(FieldValue.self, from: row["old_value"] as String),
-                                    newValue: try JSONCoding.decode(FieldValue.self, from: row["new_value"] as String),
+                                    oldValue: try CanonicalJSON.decode(FieldValue.self, from: row["old_value"] as String),
+                                    newValue: try CanonicalJSON.decode(FieldValue.self, from: row["new_value"] as String),
                                     changeId: changeId, by: device, state: state)
             }
             return (stored.current, entries)
@@ -95,7 +95,7 @@ extension NodeStore {
     /// Open conflicts in scope, oldest first.
     public func conflicts() throws -> [ConflictRecord] {
         try database.read { db in
-            try String.fetchAll(db, sql: "SELECT record FROM conflict ORDER BY rowid").map { try JSONCoding.decode(ConflictRecord.self, from: $0) }
+            try String.fetchAll(db, sql: "SELECT record FROM conflict ORDER BY rowid").map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
         }
     }
 
@@ -107,7 +107,7 @@ extension NodeStore {
     static func rejectedChanges(_ db: Database) throws -> [RejectedChange] {
         try Row.fetchAll(db, sql: "SELECT change_id, pledge_id, reasons, rejected_at FROM rejected_change ORDER BY rowid").map {
             RejectedChange(changeId: $0["change_id"], pledgeId: $0["pledge_id"], rejectedAt: $0["rejected_at"],
-                           reasons: try JSONCoding.decode([Rejection].self, from: $0["reasons"] as String))
+                           reasons: try CanonicalJSON.decode([Rejection].self, from: $0["reasons"] as String))
         }
     }
 
@@ -125,7 +125,7 @@ extension NodeStore {
             ?? Row.fetchAll(db, sql: "SELECT pledge_id, fields FROM outbox")
         var result: [String: Set<PledgeField>] = [:]
         for row in rows {
-            let fields = try JSONCoding.decode(FieldMap.self, from: row["fields"] as String)
+            let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
             result[row["pledge_id"], default: []].formUnion(fields.keys)
         }
         return result
@@ -134,6 +134,6 @@ extension NodeStore {
     static func openConflictsByPledge(_ db: Database, id: String? = nil) throws -> [String: [ConflictRecord]] {
         let texts = try id.map { try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? ORDER BY rowid", arguments: [$0]) }
             ?? String.fetchAll(db, sql: "SELECT record FROM conflict ORDER BY rowid")
-        return Dictionary(grouping: try texts.map { try JSONCoding.decode(ConflictRecord.self, from: $0) }, by: \.pledgeId)
+        return Dictionary(grouping: try texts.map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }, by: \.pledgeId)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 import PledgeSecurity
 
@@ -22,20 +23,20 @@ extension NodeStore {
         try database.write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            let privateKey = try Self.devicePrivateKey(db)
+            let deviceKey = try SigningKey(privateKey: try Self.devicePrivateKey(db))
             let now = Timestamp.now()
             return try rows.map { row in
                 let changeId: String = row["change_id"]
                 if let body = row["body"] as Data? { return SealedChange(changeId: changeId, pledgeId: row["pledge_id"], body: body) }
                 var change = Change(
                     changeId: changeId, pledgeId: row["pledge_id"],
-                    fields: try JSONCoding.decode(FieldMap.self, from: row["fields"] as String),
-                    bases: try JSONCoding.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
-                    resolves: try JSONCoding.decode([String].self, from: row["resolves"] as String),
+                    fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
+                    bases: try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
+                    resolves: try CanonicalJSON.decode([String].self, from: row["resolves"] as String),
                     device: identity.device, madeAt: row["made_at"])
-                change.signature = try Signatures.sign(try Signatures.signedBytes(of: change), privateKey: privateKey)
-                let body = try JSONCoding.encode(change)
-                try db.execute(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
+                change.signature = try deviceKey.sign(try Signatures.signedBytes(of: change))
+                let body = try CanonicalJSON.encode(change)
+                try db.executeCached(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
                 return SealedChange(changeId: changeId, pledgeId: change.pledgeId, body: body)
             }
         }
@@ -46,11 +47,11 @@ extension NodeStore {
         try database.read { db in
             let device = try Self.identity(db)?.device ?? ""
             return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq").map { row in
-                if let body = row["body"] as Data? { return try JSONCoding.decode(Change.self, from: body) }
+                if let body = row["body"] as Data? { return try CanonicalJSON.decode(Change.self, from: body) }
                 return Change(changeId: row["change_id"], pledgeId: row["pledge_id"],
-                              fields: try JSONCoding.decode(FieldMap.self, from: row["fields"] as String),
-                              bases: try JSONCoding.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
-                              resolves: try JSONCoding.decode([String].self, from: row["resolves"] as String),
+                              fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
+                              bases: try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
+                              resolves: try CanonicalJSON.decode([String].self, from: row["resolves"] as String),
                               device: device, madeAt: row["made_at"])
             }
         }
@@ -61,15 +62,16 @@ extension NodeStore {
     public func applyPushResults(_ results: [ChangeResult]) throws {
         try database.write { db in
             for result in results {
-                guard let pledgeId = try String.fetchOne(db, sql: "SELECT pledge_id FROM outbox WHERE change_id = ?", arguments: [result.changeId]) else { continue }
+                guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "SELECT pledge_id FROM outbox WHERE change_id = ?"),
+                                                         arguments: [result.changeId]) else { continue }
                 guard var stored = try StoredPledge.fetch(db, id: pledgeId) else {
-                    try db.execute(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
+                    try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
                     continue
                 }
                 if result.outcome == .rejected {
                     let fields = try String.fetchOne(db, sql: "SELECT fields FROM outbox WHERE change_id = ?", arguments: [result.changeId]) ?? "{}"
                     try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [result.changeId, pledgeId, fields, try JSONCoding.string(result.reasons), Timestamp.now()])
+                                   arguments: [result.changeId, pledgeId, fields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     var confirmed = stored.confirmed ?? [:]
                     for (field, versioned) in result.fields where versioned.version >= (confirmed[field]?.version ?? 0) {
@@ -77,7 +79,7 @@ extension NodeStore {
                     }
                     stored.confirmed = confirmed
                 }
-                try db.execute(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
+                try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
                 if result.outcome == .rejected, stored.confirmed == nil {
                     // A creation the registry refused: the pledge exists nowhere else, and later edits
                     // of it cannot apply either. They are kept as refused, with the same reasons.
@@ -85,7 +87,7 @@ extension NodeStore {
                         let reasons = [Rejection(code: "creation-refused", message: "the pledge's creation was refused: "
                                                  + result.reasons.map(\.message).joined(separator: "; "))]
                         try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
-                                       arguments: [row["change_id"] as String, pledgeId, row["fields"] as String, try JSONCoding.string(reasons), Timestamp.now()])
+                                       arguments: [row["change_id"] as String, pledgeId, row["fields"] as String, try CanonicalJSON.string(reasons), Timestamp.now()])
                     }
                     try db.execute(sql: "DELETE FROM outbox WHERE pledge_id = ?", arguments: [pledgeId])
                     try db.execute(sql: "DELETE FROM pledge WHERE id = ?", arguments: [pledgeId])
@@ -107,27 +109,33 @@ extension NodeStore {
     ///
     /// Confirmed state is replaced; pending local edits stay on top of it.
     public func applyPullPage(_ page: PullPage) throws {
+        // An empty page that leaves the cursor where it is (every no-op sync) changes nothing: no write.
+        if page.pledges.isEmpty, try page.cursor == pullCursor() { return }
         try database.write { db in
-            let hasOutbox = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 > 0
+            let hasOutbox = try Int.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM outbox)") ?? 0 > 0
             var nextSeq = try StoredPledge.nextCreatedSeq(db)
             for state in page.pledges {
-                var stored: StoredPledge
-                if var existing = try StoredPledge.fetch(db, id: state.id) {
-                    existing.confirmed = state.fields
-                    stored = existing
-                } else {
-                    stored = StoredPledge(id: state.id, confirmed: state.fields, current: state.pledge, createdSeq: nextSeq)
-                    nextSeq += 1
-                }
-                if hasOutbox { try stored.recomputeCurrent(db) } else { stored.current = state.pledge }
+                var stored = StoredPledge(id: state.id, confirmed: state.fields, current: state.pledge, createdSeq: nextSeq)
+                // The save keeps an existing row's created_seq, so only pending edits need the row read.
+                nextSeq += 1
+                if hasOutbox { try stored.recomputeCurrent(db) }
                 try stored.save(db)
-                try db.execute(sql: "DELETE FROM conflict WHERE pledge_id = ?", arguments: [state.id])
-                for conflict in state.conflicts where conflict.state == .open {
-                    try db.execute(sql: "INSERT OR REPLACE INTO conflict(id, pledge_id, record) VALUES (?, ?, ?)",
-                                   arguments: [conflict.id, conflict.pledgeId, try JSONCoding.string(conflict)])
-                }
             }
+            try Self.replaceConflicts(db, of: page.pledges)
             try Self.setSetting(db, "cursor", page.cursor)
+        }
+    }
+
+    /// Replaces the node's conflicts of a page's pledges with the registry's open ones, in one delete.
+    private static func replaceConflicts(_ db: Database, of pledges: [PledgeState]) throws {
+        guard !pledges.isEmpty else { return }
+        let placeholders = repeatElement("?", count: pledges.count).joined(separator: ",")
+        try db.execute(sql: "DELETE FROM conflict WHERE pledge_id IN (\(placeholders))", arguments: StatementArguments(pledges.map(\.id)))
+        for state in pledges {
+            for conflict in state.conflicts where conflict.state == .open {
+                try db.executeCached(sql: "INSERT OR REPLACE INTO conflict(id, pledge_id, record) VALUES (?, ?, ?)",
+                                     arguments: [conflict.id, conflict.pledgeId, try CanonicalJSON.string(conflict)])
+            }
         }
     }
 
@@ -145,7 +153,7 @@ extension NodeStore {
             let matches = key.count < 4 ? try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE id = ?", arguments: [key])
                 : try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE substr(id, 1, ?) = ?", arguments: [key.count, key])
             guard matches.count == 1, let text = matches.first else { throw StoreError.conflictNotFound(conflictId) }
-            let conflict = try JSONCoding.decode(ConflictRecord.self, from: text)
+            let conflict = try CanonicalJSON.decode(ConflictRecord.self, from: text)
             let chosen: FieldValue
             if let candidate {
                 guard let match = conflict.candidates.first(where: { $0.number == candidate }) else {

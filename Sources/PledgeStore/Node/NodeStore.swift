@@ -45,7 +45,7 @@ public final class NodeStore: Sendable {
             if let existing = try Self.identity(db) {
                 throw StoreError.alreadyInitialized(existing.delegation ?? "the Secretariat")
             }
-            try Self.setSetting(db, "identity", try JSONCoding.string(identity))
+            try Self.setSetting(db, "identity", try CanonicalJSON.string(identity))
             // Every change this device makes is signed with its own Ed25519 key, made here once.
             try Self.setSetting(db, "device_private_key", Signatures.makePrivateKey())
         }
@@ -86,12 +86,12 @@ public final class NodeStore: Sendable {
             guard var identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             if let url { identity.registryURL = url }
             if let token { identity.token = token }
-            try Self.setSetting(db, "identity", try JSONCoding.string(identity))
+            try Self.setSetting(db, "identity", try CanonicalJSON.string(identity))
         }
     }
 
     static func identity(_ db: Database) throws -> NodeIdentity? {
-        try setting(db, "identity").map { try JSONCoding.decode(NodeIdentity.self, from: $0) }
+        try setting(db, "identity").map { try CanonicalJSON.decode(NodeIdentity.self, from: $0) }
     }
 
     static func setting(_ db: Database, _ key: String) throws -> String? {

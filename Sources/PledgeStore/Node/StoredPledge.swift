@@ -1,4 +1,5 @@
 import GRDB
+import PledgeSchema
 import PledgeModel
 
 /// A pledge row as the node keeps it: the registry's confirmed state and the view with local edits.
@@ -11,7 +12,7 @@ struct StoredPledge {
     var createdSeq: Int
 
     static func fetch(_ db: Database, id: String) throws -> StoredPledge? {
-        try Row.fetchOne(db, sql: "SELECT id, confirmed, current, created_seq FROM pledge WHERE id = ?", arguments: [id])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, confirmed, current, created_seq FROM pledge WHERE id = ?"), arguments: [id])
             .map(StoredPledge.init(row:))
     }
 
@@ -30,29 +31,29 @@ struct StoredPledge {
     init(row: Row) throws {
         id = row["id"]
         let confirmedText: String? = row["confirmed"]
-        confirmed = try confirmedText.map { try JSONCoding.decode([PledgeField: VersionedValue].self, from: $0) }
-        current = try JSONCoding.decode(Pledge.self, from: row["current"] as String)
+        confirmed = try confirmedText.map { try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: $0) }
+        current = try CanonicalJSON.decode(Pledge.self, from: row["current"] as String)
         createdSeq = row["created_seq"]
     }
 
     /// Inserts or replaces the row, keeping the filter columns in step with `current`.
     func save(_ db: Database) throws {
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO pledge(id, delegation, ministerial, area, status, confirmed, current, created_seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET delegation = excluded.delegation, ministerial = excluded.ministerial,
                 area = excluded.area, status = excluded.status, confirmed = excluded.confirmed, current = excluded.current
             """, arguments: [
                 id, current.delegation, current.ministerial, current.text(.area) ?? "", current.status.rawValue,
-                try confirmed.map { try JSONCoding.string($0) }, try JSONCoding.string(current), createdSeq,
+                try confirmed.map { try CanonicalJSON.string($0) }, try CanonicalJSON.string(current), createdSeq,
             ])
     }
 
     /// Recomputes `current` from `confirmed` and every outbox row of the pledge, oldest first.
     mutating func recomputeCurrent(_ db: Database) throws {
         var pledge = Pledge(id: id, fields: confirmed?.mapValues(\.value) ?? [:])
-        for row in try Row.fetchAll(db, sql: "SELECT fields FROM outbox WHERE pledge_id = ? ORDER BY seq", arguments: [id]) {
-            let fields = try JSONCoding.decode(FieldMap.self, from: row["fields"] as String)
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT fields FROM outbox WHERE pledge_id = ? ORDER BY seq"), arguments: [id]) {
+            let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
             for (field, value) in fields { pledge[field] = value }
         }
         current = pledge

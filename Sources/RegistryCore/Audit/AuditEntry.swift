@@ -1,12 +1,13 @@
 import Foundation
 import PledgeModel
+import PledgeSecurity
 
 extension AuditEntry {
     /// The hash this entry should carry: SHA-256 over every other field, in a fixed order.
     public func computedHash() -> String {
         let canonical = [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash]
             .map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return TokenFactory.digest(Data(canonical.utf8))
+        return Digest.sha256(canonical)
     }
 }
 

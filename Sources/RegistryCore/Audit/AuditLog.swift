@@ -1,25 +1,39 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 
 /// Appends to and reads the registry's hash-chained change log.
-struct AuditLog {
+///
+/// Made once per write transaction: the transaction holds SQLite's write lock, so no other writer
+/// can append in between, and the chain's head is read once and then carried in memory.
+final class AuditLog {
     let db: Database
+    private var head: (id: Int, hash: String)?
 
-    /// Appends an entry, chaining it to the last one. Runs inside the batch's write transaction,
-    /// which holds SQLite's write lock, so no other writer can interleave.
+    init(db: Database) {
+        self.db = db
+    }
+
+    /// Appends an entry, chaining it to the last one.
     func append(seq: Int, changeId: String, pledgeId: String, field: PledgeField, value: FieldValue,
                 kind: String, actor: String, at: String) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1")
-        var entry = AuditEntry(id: (last?["id"] as Int? ?? 0) + 1, seq: seq, changeId: changeId, pledgeId: pledgeId,
-                               field: field.rawValue, value: try SQLiteRegistry.encodeJSON(value), kind: kind, actor: actor,
-                               receivedAt: at, previousHash: last?["hash"] as String? ?? AuditEntry.genesisHash, hash: "")
+        let last = try head ?? lastEntry()
+        var entry = AuditEntry(id: last.id + 1, seq: seq, changeId: changeId, pledgeId: pledgeId,
+                               field: field.rawValue, value: try CanonicalJSON.string(value), kind: kind, actor: actor,
+                               receivedAt: at, previousHash: last.hash, hash: "")
         entry.hash = entry.computedHash()
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO change_log(id, seq, change_id, pledge_id, field, value, kind, actor, received_at, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [entry.id, entry.seq, entry.changeId, entry.pledgeId, entry.field, entry.value, entry.kind,
                              entry.actor, entry.receivedAt, entry.previousHash, entry.hash])
+        head = (entry.id, entry.hash)
+    }
+
+    private func lastEntry() throws -> (id: Int, hash: String) {
+        let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1")
+        return (row?["id"] ?? 0, row?["hash"] ?? AuditEntry.genesisHash)
     }
 
     /// Entries in log order, optionally for one pledge.

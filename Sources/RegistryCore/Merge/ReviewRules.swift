@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 
 /// Fields the registry sets itself as a consequence of a change (DESIGN section 3, review).
@@ -26,11 +27,11 @@ struct ReviewRules {
         let ministerialYear = ReferenceData.ministerialsByCode[pledge.ministerial]?.year ?? 0
         let year = ministerialYear > 0 ? ministerialYear : Int(receivedAt.prefix(4)) ?? 0
         let prefix = "PKM-\(year)-\(pledge.delegation)-"
-        try db.execute(sql: """
+        try db.executeCached(sql: """
             INSERT INTO registry_ref_counter(prefix, next) VALUES (?, 2)
             ON CONFLICT(prefix) DO UPDATE SET next = next + 1
             """, arguments: [prefix])
-        let number = (try Int.fetchOne(db, sql: "SELECT next FROM registry_ref_counter WHERE prefix = ?", arguments: [prefix]) ?? 2) - 1
+        let number = (try Int.fetchOne(db.cachedStatement(sql: "SELECT next FROM registry_ref_counter WHERE prefix = ?"), arguments: [prefix]) ?? 2) - 1
         let digits = String(number)
         return prefix + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }

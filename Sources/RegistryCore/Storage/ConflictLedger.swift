@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 
 /// Opens, joins and closes conflict records. A candidate, once recorded, is never dropped.
@@ -14,15 +15,15 @@ struct ConflictLedger {
         if let open = try openConflict(pledgeId: pledgeId, field: field, preferring: joining) {
             record = open
         } else {
-            let setter = try Row.fetchOne(db, sql: """
+            let setter = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT change_id, actor, received_at FROM change_log
                 WHERE pledge_id = ? AND field = ? AND kind IN ('applied', 'resolution') ORDER BY id DESC LIMIT 1
-                """, arguments: [pledgeId, field.rawValue])
+                """), arguments: [pledgeId, field.rawValue])
             let kept = ConflictCandidate(number: 1, value: current?.value ?? .null, changeId: setter?["change_id"] ?? "",
                                          actor: setter?["actor"] ?? "", receivedAt: setter?["received_at"] ?? "")
             record = ConflictRecord(id: UUID().uuidString.lowercased(), pledgeId: pledgeId, field: field, state: .open,
                                     candidates: [kept], openedAt: at)
-            try db.execute(sql: "INSERT INTO conflict(id, pledge_id, field, state, record, opened_seq) VALUES (?, ?, ?, 'open', '{}', ?)",
+            try db.executeCached(sql: "INSERT INTO conflict(id, pledge_id, field, state, record, opened_seq) VALUES (?, ?, ?, 'open', '{}', ?)",
                            arguments: [record.id, pledgeId, field.rawValue, seq])
         }
         if !record.candidates.contains(where: { $0.value == value }) {
@@ -53,14 +54,14 @@ struct ConflictLedger {
 
     private func openConflict(pledgeId: String, field: PledgeField, preferring id: String?) throws -> ConflictRecord? {
         let text = try id.flatMap {
-            try String.fetchOne(db, sql: "SELECT record FROM conflict WHERE id = ? AND state = 'open'", arguments: [$0])
-        } ?? String.fetchOne(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? AND field = ? AND state = 'open' ORDER BY opened_seq LIMIT 1",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM conflict WHERE id = ? AND state = 'open'"), arguments: [$0])
+        } ?? String.fetchOne(db.cachedStatement(sql: "SELECT record FROM conflict WHERE pledge_id = ? AND field = ? AND state = 'open' ORDER BY opened_seq LIMIT 1"),
                              arguments: [pledgeId, field.rawValue])
-        return try text.map { try SQLiteRegistry.decodeJSON(ConflictRecord.self, $0) }
+        return try text.map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
     }
 
     private func save(_ record: ConflictRecord) throws {
-        try db.execute(sql: "UPDATE conflict SET state = ?, record = ? WHERE id = ?",
-                       arguments: [record.state.rawValue, try SQLiteRegistry.encodeJSON(record), record.id])
+        try db.executeCached(sql: "UPDATE conflict SET state = ?, record = ? WHERE id = ?",
+                       arguments: [record.state.rawValue, try CanonicalJSON.string(record), record.id])
     }
 }

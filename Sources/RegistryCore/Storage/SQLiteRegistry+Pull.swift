@@ -24,10 +24,11 @@ extension SQLiteRegistry {
                     """, arguments: [after, code, pageSize + 1])
             }
             let page = rows.prefix(pageSize)
+            let conflicts = try Self.conflicts(db, pledges: page.map { $0["id"] as String })
             let pledges = try page.map { row -> PledgeState in
                 let id: String = row["id"]
-                return PledgeState(id: id, fields: try Self.decodeJSON([PledgeField: VersionedValue].self, row["fields"]),
-                                   conflicts: try Self.conflicts(db, pledge: id))
+                return PledgeState(id: id, fields: try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: row["fields"] as String),
+                                   conflicts: conflicts[id] ?? [])
             }
             let last = page.last.map { $0["updated_seq"] as Int } ?? after
             return PullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 import PledgeSecurity
 
@@ -14,10 +15,11 @@ extension SQLiteRegistry {
         // One transaction per batch: either every change's outcome is recorded, or none is.
         return try await mappingBusy {
             try await pool.write { db in
-                let registryKey = try Self.registryPrivateKey(db)
+                let registryKey = try SigningKey(privateKey: try Self.registryPrivateKey(db))
+                let audit = AuditLog(db: db)
                 return try changes.map { change in
-                    var result = try ChangeApplication(change: change, caller: caller, db: db).run()
-                    result.receipt = try Signatures.sign(try Signatures.signedBytes(of: result), privateKey: registryKey)
+                    var result = try ChangeApplication(change: change, caller: caller, db: db, audit: audit).run()
+                    result.receipt = try registryKey.sign(try Signatures.signedBytes(of: result))
                     return result
                 }
             }
@@ -30,6 +32,8 @@ struct ChangeApplication {
     let change: Change
     let caller: Caller
     let db: Database
+    /// The batch's change log, which carries the chain's head from one change to the next.
+    let audit: AuditLog
     let receivedAt = Date().ISO8601Format()
 
     /// Who made the change, as recorded: the token's principal and the device the node names.
@@ -39,12 +43,13 @@ struct ChangeApplication {
     }
 
     func run() throws -> ChangeResult {
-        let contentHash = TokenFactory.digest(Data(try SQLiteRegistry.encodeJSON(change).utf8))
-        let recorded = try Row.fetchOne(db, sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?", arguments: [change.changeId])
+        let contentHash = Digest.sha256(try CanonicalJSON.encode(change))
+        let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?"),
+                                        arguments: [change.changeId])
         // Step 1: idempotence. The same bytes again get the recorded answer and change nothing, even
         // if the device has enrolled a key since (a replay of an unsigned change sent before that).
         if let recorded, recorded["content_hash"] as String == contentHash {
-            return try SQLiteRegistry.decodeJSON(ChangeResult.self, recorded["result"])
+            return try CanonicalJSON.decode(ChangeResult.self, from: recorded["result"] as String)
         }
         // Step 0 for anything new: a device with a registered key proves the change is its own and unaltered.
         if let reasons = signatureProblem() { return rejected(reasons) }
@@ -55,8 +60,8 @@ struct ChangeApplication {
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
         // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
         if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return result }
-        try db.execute(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try SQLiteRegistry.encodeJSON(result), change.signature])
+        try db.executeCached(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try CanonicalJSON.string(result), change.signature])
         return result
     }
 
@@ -109,11 +114,11 @@ struct ChangeApplication {
             case .version(let version):
                 base = version
             case .change(let earlier):
-                if let row = try Row.fetchOne(db, sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?",
+                if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?"),
                                               arguments: [earlier, field.rawValue]) {
                     // "The version that change produced"; if it was held as a candidate, this value joins that conflict.
                     if let version = row["version"] as Int? { base = version } else { base = -1; joins = row["conflict_id"] }
-                } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM received_change WHERE change_id = ?", arguments: [earlier]) ?? 0 > 0 {
+                } else if try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM received_change WHERE change_id = ?"), arguments: [earlier]) ?? 0 > 0 {
                     // Based on a change that was refused (or did not touch this field): the editor's
                     // knowledge is unknown, so the value merges as a concurrent edit; never an overwrite.
                     base = 0
@@ -144,9 +149,9 @@ struct ChangeApplication {
     /// (the change is then merged like any edit, so nothing is lost).
     private func openConflictsResolved() throws -> [ConflictRecord] {
         try change.resolves.compactMap { id in
-            try String.fetchOne(db, sql: "SELECT record FROM conflict WHERE id = ? AND pledge_id = ? AND state = 'open'",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM conflict WHERE id = ? AND pledge_id = ? AND state = 'open'"),
                                 arguments: [id, change.pledgeId])
-                .map { try SQLiteRegistry.decodeJSON(ConflictRecord.self, $0) }
+                .map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
                 .flatMap { change.fields[$0.field] != nil ? $0 : nil }
         }
     }
@@ -193,14 +198,14 @@ struct ChangeApplication {
             try ConflictLedger(db: db).close(conflict, with: resulting[conflict.field], by: actor)
         }
         if touchesState {
-            try db.execute(sql: """
+            try db.executeCached(sql: """
                 INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
-                """, arguments: [change.pledgeId, resulting.delegation, try SQLiteRegistry.encodeJSON(fields), seq])
+                """, arguments: [change.pledgeId, resulting.delegation, try CanonicalJSON.string(fields), seq])
             if change.fields[.partners] != nil {
-                try db.execute(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
+                try db.executeCached(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
                 for partner in resulting.list(.partners) {
-                    try db.execute(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id) VALUES (?, ?)", arguments: [partner, change.pledgeId])
+                    try db.executeCached(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id) VALUES (?, ?)", arguments: [partner, change.pledgeId])
                 }
             }
         }
@@ -211,12 +216,12 @@ struct ChangeApplication {
     }
 
     private func recordField(_ field: PledgeField, version: Int?, conflict: String?) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO change_field(change_id, field, version, conflict_id) VALUES (?, ?, ?, ?)",
+        try db.executeCached(sql: "INSERT OR REPLACE INTO change_field(change_id, field, version, conflict_id) VALUES (?, ?, ?, ?)",
                        arguments: [change.changeId, field.rawValue, version, conflict])
     }
 
     private func log(_ field: PledgeField, _ value: FieldValue, seq: Int, kind: String, by who: String? = nil) throws {
-        try AuditLog(db: db).append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, field: field, value: value,
+        try audit.append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, field: field, value: value,
                                     kind: kind, actor: who ?? actor, at: receivedAt)
     }
 }

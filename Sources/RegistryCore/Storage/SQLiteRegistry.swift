@@ -34,7 +34,7 @@ public final class SQLiteRegistry: RegistryStorage {
         guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
         return try await mappingBusy { try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL"),
                                              arguments: [id]),
                   TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
             let delegation: String? = row["delegation"]
@@ -67,7 +67,7 @@ public final class SQLiteRegistry: RegistryStorage {
 
     /// The registry's signing key, made on first use.
     static func registryPrivateKey(_ db: Database) throws -> String {
-        if let key = try String.fetchOne(db, sql: "SELECT private_key FROM registry_key WHERE id = 1") { return key }
+        if let key = try String.fetchOne(db.cachedStatement(sql: "SELECT private_key FROM registry_key WHERE id = 1")) { return key }
         let key = Signatures.makePrivateKey()
         try db.execute(sql: "INSERT INTO registry_key(id, private_key) VALUES (1, ?)", arguments: [key])
         return key
@@ -92,28 +92,28 @@ public final class SQLiteRegistry: RegistryStorage {
     // MARK: Shared row access
 
     static func nextSequence(_ db: Database) throws -> Int {
-        try db.execute(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq'")
-        return try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'")!
+        try db.executeCached(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq'")
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'"))!
     }
 
     static func fetchFields(_ db: Database, pledge id: String) throws -> [PledgeField: VersionedValue]? {
-        try String.fetchOne(db, sql: "SELECT fields FROM pledge WHERE id = ?", arguments: [id])
-            .map { try decodeJSON([PledgeField: VersionedValue].self, $0) }
+        try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM pledge WHERE id = ?"), arguments: [id])
+            .map { try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: $0) }
     }
 
     /// Every conflict of a pledge, open and resolved, oldest first (nodes keep the open ones).
     static func conflicts(_ db: Database, pledge id: String) throws -> [ConflictRecord] {
         try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? ORDER BY opened_seq, id", arguments: [id])
-            .map { try decodeJSON(ConflictRecord.self, $0) }
+            .map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
     }
 
-    static func encodeJSON<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+    /// Every conflict of each of `ids`, oldest first, in one query (a pull page asks for hundreds).
+    static func conflicts(_ db: Database, pledges ids: [String]) throws -> [String: [ConflictRecord]] {
+        guard !ids.isEmpty else { return [:] }
+        let placeholders = repeatElement("?", count: ids.count).joined(separator: ",")
+        let records = try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id IN (\(placeholders)) ORDER BY opened_seq, id",
+                                          arguments: StatementArguments(ids))
+            .map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
+        return Dictionary(grouping: records, by: \.pledgeId)
     }
 }

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import PledgeSecurity
 
 /// Makes bearer tokens and their stored hashes.
 public enum TokenFactory {
@@ -15,7 +15,7 @@ public enum TokenFactory {
     /// A short random id to name a token in listings and revocation (not secret).
     public static func makeTokenId() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<8).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return Digest.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// The public id inside a token, or nil if it is not shaped like one.
@@ -27,7 +27,7 @@ public enum TokenFactory {
 
     /// The hash stored for a token: SHA-256, hex.
     public static func hash(_ token: String) -> String {
-        hex(SHA256.hash(data: Data(token.utf8)))
+        Digest.sha256(token)
     }
 
     /// Compares two hashes in time independent of where they differ.
@@ -35,18 +35,5 @@ public enum TokenFactory {
         let a = Array(lhs.utf8), b = Array(rhs.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    /// SHA-256 of arbitrary bytes, hex; used for change content hashes and the audit chain.
-    public static func digest(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
-    }
-
-    /// Lower-case hex of bytes, from a lookup table (String(format:) per byte is slow on the push path).
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 }

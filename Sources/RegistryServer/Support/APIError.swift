@@ -19,9 +19,7 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(ErrorBody(error: code, message: message))) ?? Data("{}".utf8)
+        let body = (try? CanonicalJSON.encode(ErrorBody(error: code, message: message))) ?? Data("{}".utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
@@ -31,9 +29,7 @@ struct APIError: HTTPResponseError {
 
 /// Builds a 200 answer with a JSON body, encoded the one way the project encodes JSON.
 func jsonResponse<T: Encodable>(_ value: T) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let body = try encoder.encode(value)
+    let body = try CanonicalJSON.encode(value)
     return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }
 

@@ -89,7 +89,7 @@ public final class RegistryClient {
                 let reply = try transport.send(request)
                 switch reply.status {
                 case 200..<300:
-                    do { return try JSONDecoder().decode(T.self, from: reply.body) } catch {
+                    do { return try CanonicalJSON.decode(T.self, from: reply.body) } catch {
                         // A truncated or garbled body is a network fault: retry like one.
                         lastProblem = "an unreadable \(reply.body.count)-byte answer"
                     }
@@ -115,7 +115,7 @@ public final class RegistryClient {
     }
 
     private static func message(in reply: HTTPReply) -> String {
-        (try? JSONDecoder().decode(ErrorBody.self, from: reply.body)).map { $0.message }
+        (try? CanonicalJSON.decode(ErrorBody.self, from: reply.body)).map { $0.message }
             ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
     }
 }

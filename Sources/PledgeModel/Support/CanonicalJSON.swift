@@ -1,0 +1,47 @@
+import Foundation
+
+/// The one JSON configuration of the project, for storage, the wire, signatures and hashes:
+/// sorted keys and unescaped slashes, so equal values always give equal bytes.
+///
+/// The coders are made once and shared: creating a `JSONEncoder` per value was a measured hot spot
+/// of the push path (docs/performance.md). Foundation's coders are safe to use from several threads.
+public enum CanonicalJSON {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let prettyEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let decoder = JSONDecoder()
+
+    /// Encodes canonically.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        try encoder.encode(value)
+    }
+
+    /// Encodes canonically to a UTF-8 string.
+    public static func string<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Encodes for people: sorted keys, indented.
+    public static func pretty<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try prettyEncoder.encode(value), as: UTF8.self)
+    }
+
+    /// Decodes from bytes.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(type, from: data)
+    }
+
+    /// Decodes from a UTF-8 string.
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,28 @@
+import Crypto
+import Foundation
+
+/// SHA-256 as lower-case hex: change content hashes, the audit chain, token hashes, bundle digests.
+public enum Digest {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// SHA-256 of `data`, hex.
+    public static func sha256(_ data: Data) -> String {
+        hex(SHA256.hash(data: data))
+    }
+
+    /// SHA-256 of a string's UTF-8 bytes, hex.
+    public static func sha256(_ text: String) -> String {
+        sha256(Data(text.utf8))
+    }
+
+    /// Lower-case hex of bytes, from a lookup table (`String(format:)` per byte was a measured hot spot).
+    public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
