@@ -20,14 +20,27 @@ public enum CanonicalJSON {
 
     private static let decoder = JSONDecoder()
 
-    /// Encodes canonically.
+    /// Encodes canonically (by the type's own writer when it has one: the same bytes, faster).
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encoder.encode(value)
+        if let writable = value as? any CanonicalJSONWritable { return Data(bytes(of: writable)) }
+        return try encoder.encode(value)
     }
 
     /// Encodes canonically to a UTF-8 string.
     public static func string<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+        if let writable = value as? any CanonicalJSONWritable { return String(decoding: bytes(of: writable), as: UTF8.self) }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Encodes with `JSONEncoder` only, never a hand-written writer: the reference the writers are tested against.
+    public static func encodeWithFoundation<T: Encodable>(_ value: T) throws -> Data {
+        try encoder.encode(value)
+    }
+
+    private static func bytes(of value: any CanonicalJSONWritable) -> [UInt8] {
+        var writer = JSONWriter()
+        value.writeJSON(to: &writer)
+        return writer.bytes
     }
 
     /// Encodes for people: sorted keys, indented.

@@ -1,0 +1,158 @@
+/// Hand-written canonical JSON of the types sync moves in bulk. Keys are written in sorted order
+/// and nil optionals are left out, exactly as their `Encodable` conformances encode under
+/// `CanonicalJSON`; `CanonicalJSONTests` compares the two byte for byte.
+
+extension FieldValue: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        switch self {
+        case .null: writer.null()
+        case .text(let text): writer.string(text)
+        case .integer(let number): writer.integer(number)
+        case .list(let items): writer.strings(items)
+        }
+    }
+}
+
+extension VersionedValue: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("value") { writer in writer.value(value) }
+            writer.member("version") { writer in writer.integer(version) }
+        }
+    }
+}
+
+extension BaseVersion: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        switch self {
+        case .version(let number): writer.integer(number)
+        case .change(let changeId): writer.string(changeId)
+        }
+    }
+}
+
+extension Dictionary: CanonicalJSONWritable where Key == PledgeField, Value: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.fieldMap(self) { writer, value in writer.value(value) }
+    }
+}
+
+extension Array: CanonicalJSONWritable where Element: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.array(self) { writer, element in writer.value(element) }
+    }
+}
+
+extension Pledge: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        // The flat form: `id` among the field names, all in sorted order.
+        writer.object { writer in
+            var idWritten = false
+            for field in PledgeField.sortedByName {
+                if !idWritten, !field.rawValue.utf8.lexicographicallyPrecedes("id".utf8) {
+                    writer.member("id") { writer in writer.string(id) }
+                    idWritten = true
+                }
+                if let value = fields[field] { writer.member(field.rawValue) { writer in writer.value(value) } }
+            }
+            if !idWritten { writer.member("id") { writer in writer.string(id) } }
+        }
+    }
+}
+
+extension Change: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("bases") { writer in writer.value(bases) }
+            writer.member("changeId") { writer in writer.string(changeId) }
+            writer.member("device") { writer in writer.string(device) }
+            writer.member("fields") { writer in writer.value(fields) }
+            writer.member("madeAt") { writer in writer.string(madeAt) }
+            writer.member("pledgeId") { writer in writer.string(pledgeId) }
+            writer.member("resolves") { writer in writer.strings(resolves) }
+            writer.member("signature", ifPresent: signature) { writer, signature in writer.string(signature) }
+        }
+    }
+}
+
+extension PushRequest: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in writer.member("changes") { writer in writer.value(changes) } }
+    }
+}
+
+extension Rejection: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("code") { writer in writer.string(code) }
+            writer.member("field", ifPresent: field) { writer, field in writer.string(field) }
+            writer.member("message") { writer in writer.string(message) }
+        }
+    }
+}
+
+extension ChangeResult: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("changeId") { writer in writer.string(changeId) }
+            writer.member("conflicts") { writer in writer.strings(conflicts) }
+            writer.member("fields") { writer in writer.value(fields) }
+            writer.member("outcome") { writer in writer.string(outcome.rawValue) }
+            writer.member("reasons") { writer in writer.value(reasons) }
+            writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
+        }
+    }
+}
+
+extension PushResponse: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in writer.member("results") { writer in writer.value(results) } }
+    }
+}
+
+extension ConflictCandidate: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("actor") { writer in writer.string(actor) }
+            writer.member("changeId") { writer in writer.string(changeId) }
+            writer.member("number") { writer in writer.integer(number) }
+            writer.member("receivedAt") { writer in writer.string(receivedAt) }
+            writer.member("value") { writer in writer.value(value) }
+        }
+    }
+}
+
+extension ConflictRecord: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("candidates") { writer in writer.value(candidates) }
+            writer.member("field") { writer in writer.string(field.rawValue) }
+            writer.member("id") { writer in writer.string(id) }
+            writer.member("openedAt") { writer in writer.string(openedAt) }
+            writer.member("pledgeId") { writer in writer.string(pledgeId) }
+            writer.member("resolution", ifPresent: resolution) { writer, resolution in writer.value(resolution) }
+            writer.member("resolvedBy", ifPresent: resolvedBy) { writer, resolvedBy in writer.string(resolvedBy) }
+            writer.member("state") { writer in writer.string(state.rawValue) }
+        }
+    }
+}
+
+extension PledgeState: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("conflicts") { writer in writer.value(conflicts) }
+            writer.member("fields") { writer in writer.value(fields) }
+            writer.member("id") { writer in writer.string(id) }
+        }
+    }
+}
+
+extension PullPage: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("cursor") { writer in writer.string(cursor) }
+            writer.member("hasMore") { writer in writer.boolean(hasMore) }
+            writer.member("pledges") { writer in writer.value(pledges) }
+        }
+    }
+}
