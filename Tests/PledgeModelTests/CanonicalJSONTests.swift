@@ -107,4 +107,57 @@ import Testing
             #expect(try CanonicalJSON.decode(ChangeResult.self, from: CanonicalJSON.encode(result)) == result)
         }
     }
+    private func expectSameValue<T: Decodable & Equatable>(_ type: T.Type, _ data: Data,
+                                                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let reference = try CanonicalJSON.decodeWithFoundation(type, from: data)
+        #expect(try CanonicalJSON.decode(type, from: data) == reference, sourceLocation: sourceLocation)
+    }
+
+    @Test func readersGiveJSONDecodersValues() throws {
+        var generator = Generator(state: 11)
+        for _ in 0..<300 {
+            try expectSameValue(ChangeResult.self, CanonicalJSON.encode(generator.result()))
+            try expectSameValue(ConflictRecord.self, CanonicalJSON.encode(generator.conflict()))
+            let pledge = Pledge(id: generator.text(), fields: generator.fields { $0.value() })
+            try expectSameValue(Pledge.self, CanonicalJSON.encode(pledge))
+        }
+        // Input the writers never produce: whitespace, escapes of any kind, unknown keys, nulls for optionals.
+        let handWritten = #"""
+         { "changeId" : "c\u00e9\/\ud83d\ude00\n" , "outcome":"rejected", "future": {"a": [1, 2.5e-3, true, null, "x"]},
+           "reasons": [ {"code": "invalid", "field": null, "message": "\"quoted\""} ], "fields": { "title": {"value": null, "version": 0},
+           "partners": {"value": ["GHA", "KOR"], "version": 12} }, "conflicts": [], "receipt": null }
+        """#
+        try expectSameValue(ChangeResult.self, Data(handWritten.utf8))
+    }
+
+    @Test func readersRefuseWhatJSONDecoderRefuses() throws {
+        let malformed = [
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{},"conflicts":[]"#,              // unterminated
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{}}"#,                            // missing key
+            #"{"changeId":"a","outcome":"won","reasons":[],"fields":{},"conflicts":[]}"#,                // unknown outcome
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{"salary":{"value":1,"version":1}},"conflicts":[]}"#,
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{"title":{"value":{"x":1},"version":1}},"conflicts":[]}"#,
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{"title":{"value":1.5,"version":1}},"conflicts":[]}"#,
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{"title":{"version":1}},"conflicts":[]}"#,
+            #"{"changeId":"a\x","outcome":"applied","reasons":[],"fields":{},"conflicts":[]}"#,          // bad escape
+            #"{"changeId":"\ud800","outcome":"applied","reasons":[],"fields":{},"conflicts":[]}"#,       // lone surrogate
+            #"{"changeId":"a","outcome":"applied","reasons":[],"fields":{},"conflicts":[]} x"#,          // trailing bytes
+            "{\"changeId\":\"a\u{1}\",\"outcome\":\"applied\",\"reasons\":[],\"fields\":{},\"conflicts\":[]}", // raw control character
+            String(repeating: "[", count: 5_000),
+            "",
+        ]
+        for text in malformed {
+            #expect(throws: (any Error).self, "JSONDecoder must refuse: \(text.prefix(80))") {
+                try CanonicalJSON.decodeWithFoundation(ChangeResult.self, from: Data(text.utf8))
+            }
+            #expect(throws: (any Error).self, "the reader must refuse: \(text.prefix(80))") {
+                try CanonicalJSON.decode(ChangeResult.self, from: Data(text.utf8))
+            }
+        }
+        #expect(throws: (any Error).self) { try CanonicalJSON.decode(ChangeResult.self, from: Data([0x22, 0xff, 0x22])) }
+        // Stricter than JSONDecoder, which lets a trailing comma through: not JSON, so refused.
+        #expect(throws: (any Error).self) {
+            try CanonicalJSON.decode(ChangeResult.self, from: Data(#"{"changeId":"a","outcome":"applied","reasons":[],"fields":{},"conflicts":[],}"#.utf8))
+        }
+    }
 }

@@ -563,7 +563,10 @@ final class Simulation {
             let own = random.pick(ghanaian)
             changes.append(change(own, [.pcrsLevel: .text("LEVEL_3")], base: random.int(0...5_000)))
             changes.append(change(own, [.review: .text("ACCEPTED"), .registryRef: .text("PKM-FAKE")], base: random.int(0...5_000)))
-            changes.append(change(own, [.status: .text(random.pick(["REGISTERED", "VERIFIED", "COMPLETED"]))], base: random.int(0...5_000)))
+            // A status the pledge does not already have: re-sending the current value changes nothing and is accepted.
+            let current = (try? RegistrySnapshot.load(path: registry.databasePath))?.pledges[own]?.fields[.status]?.value
+            let forbidden = ["REGISTERED", "VERIFIED", "COMPLETED"].filter { FieldValue.text($0) != current }
+            changes.append(change(own, [.status: .text(random.pick(forbidden))], base: random.int(0...5_000)))
             changes.append(change(own, [.delegation: .text("KOR")], base: random.int(0...5_000)))
         }
         var creation = newPledge(delegation: "KOR", explicit: true)
@@ -578,7 +581,8 @@ final class Simulation {
             guard reply.status == 200 else { violate("a hostile push got HTTP \(reply.status)"); return }
             let results = try CanonicalJSON.decode(PushResponse.self, from: reply.body).results
             for result in results where result.outcome != .rejected {
-                violate("authorization: the registry accepted Ghana's hand-made change \(result.changeId): \(result.outcome)")
+                let fields = changes.first { $0.changeId == result.changeId }.map { $0.fields.map { "\($0.key.rawValue)=\($0.value.displayText)" }.sorted() } ?? []
+                violate("authorization: the registry accepted Ghana's hand-made change \(result.changeId) (\(fields.joined(separator: ", "))): \(result.outcome)")
             }
             count("hostileChanges", changes.count)
         } catch {

@@ -39,7 +39,7 @@ enum RequestDecoding {
             try rejectUnknownKeys(change, allowed: changeKeys, at: "changes[\(index)]")
         }
         do {
-            return try CanonicalJSON.decode(PushRequest.self, from: data)
+            return try CanonicalJSON.decodeWithFoundation(PushRequest.self, from: data)
         } catch let error as DecodingError {
             throw APIError.badRequest("invalid-request", describe(error))
         }

@@ -1,0 +1,232 @@
+/// Hand-written readers of the types sync decodes in bulk. Each accepts what its `Decodable`
+/// conformance accepts: unknown keys of a struct are skipped, required keys must be present,
+/// nil optionals may be absent or null, and an unknown pledge field name is an error.
+
+extension JSONReader {
+    /// Fails unless `value` was read; names the missing key.
+    func required<T>(_ value: T?, _ key: String) throws -> T {
+        guard let value else { throw failure("the key \"\(key)\" is required") }
+        return value
+    }
+
+    /// Reads an optional value: absent keys never reach here, and null is nil.
+    mutating func optional<T>(_ read: (inout JSONReader) throws -> T) throws -> T? {
+        readNullIfPresent() ? nil : try read(&self)
+    }
+
+    /// Reads a map keyed by pledge field name.
+    mutating func readFieldMap<V>(_ value: (inout JSONReader) throws -> V) throws -> [PledgeField: V] {
+        var map: [PledgeField: V] = [:]
+        try readObject { reader, key in
+            guard let field = PledgeField(rawValue: key) else { throw reader.failure("unknown pledge field \"\(key.prefix(40))\"") }
+            map[field] = try value(&reader)
+        }
+        return map
+    }
+
+    /// Reads a value of a type that reads itself.
+    mutating func read<T: CanonicalJSONReadable>(_ type: T.Type = T.self) throws -> T {
+        try T(json: &self)
+    }
+
+    /// Reads an array of values of a type that reads itself.
+    mutating func readArray<T: CanonicalJSONReadable>(of type: T.Type = T.self) throws -> [T] {
+        var items: [T] = []
+        try readArray { items.append(try T(json: &$0)) }
+        return items
+    }
+}
+
+extension FieldValue: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        // By the next token, not by trial and error.
+        switch reader.peek() {
+        case UInt8(ascii: "n"):
+            guard reader.readNullIfPresent() else { throw reader.failure("expected null") }
+            self = .null
+        case UInt8(ascii: "\""): self = .text(try reader.readString())
+        case UInt8(ascii: "["): self = .list(try reader.readStrings())
+        default:
+            do { self = .integer(try reader.readInt()) } catch {
+                throw reader.failure("a field value must be null, a string, an integer or a list of strings")
+            }
+        }
+    }
+}
+
+extension VersionedValue: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var value: FieldValue?
+        var version: Int?
+        var sawValue = false
+        try reader.readObject { reader, key in
+            switch key {
+            case "value": value = try reader.read(); sawValue = true
+            case "version": version = try reader.readInt()
+            default: try reader.skipValue()
+            }
+        }
+        // `value` may be null, but the key must be there.
+        guard sawValue else { throw reader.failure("the key \"value\" is required") }
+        self.init(value: value ?? .null, version: try reader.required(version, "version"))
+    }
+}
+
+extension Dictionary: CanonicalJSONReadable where Key == PledgeField, Value: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        self = try reader.readFieldMap { try $0.read() }
+    }
+}
+
+extension Array: CanonicalJSONReadable where Element: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        self = try reader.readArray(of: Element.self)
+    }
+}
+
+extension Pledge: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        // The flat form; unlike the structs below, an unknown key is an error (as in `init(from:)`).
+        var id: String?
+        var fields = FieldMap()
+        try reader.readObject { reader, key in
+            if key == "id" { id = try reader.readString(); return }
+            guard let field = PledgeField(rawValue: key) else { throw reader.failure("unknown field '\(key.prefix(40))'") }
+            fields[field] = try reader.read()
+        }
+        self.init(id: try reader.required(id, "id"), fields: fields)
+    }
+}
+
+extension Rejection: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var code: String?, field: String?, message: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "code": code = try reader.readString()
+            case "field": field = try reader.optional { try $0.readString() }
+            case "message": message = try reader.readString()
+            default: try reader.skipValue()
+            }
+        }
+        self.init(code: try reader.required(code, "code"), field: field, message: try reader.required(message, "message"))
+    }
+}
+
+extension ChangeResult: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var changeId: String?, outcome: ChangeOutcome?, reasons: [Rejection]?
+        var fields: [PledgeField: VersionedValue]?, conflicts: [String]?, receipt: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "changeId": changeId = try reader.readString()
+            case "outcome":
+                let text = try reader.readString()
+                guard let value = ChangeOutcome(rawValue: text) else { throw reader.failure("unknown outcome \"\(text.prefix(40))\"") }
+                outcome = value
+            case "reasons": reasons = try reader.read()
+            case "fields": fields = try reader.read()
+            case "conflicts": conflicts = try reader.readStrings()
+            case "receipt": receipt = try reader.optional { try $0.readString() }
+            default: try reader.skipValue()
+            }
+        }
+        self.init(changeId: try reader.required(changeId, "changeId"), outcome: try reader.required(outcome, "outcome"),
+                  reasons: try reader.required(reasons, "reasons"), fields: try reader.required(fields, "fields"),
+                  conflicts: try reader.required(conflicts, "conflicts"))
+        self.receipt = receipt
+    }
+}
+
+extension PushResponse: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var results: [ChangeResult]?
+        try reader.readObject { reader, key in
+            if key == "results" { results = try reader.read() } else { try reader.skipValue() }
+        }
+        self.init(results: try reader.required(results, "results"))
+    }
+}
+
+extension ConflictCandidate: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var number: Int?, value: FieldValue?, changeId: String?, actor: String?, receivedAt: String?
+        var sawValue = false
+        try reader.readObject { reader, key in
+            switch key {
+            case "number": number = try reader.readInt()
+            case "value": value = try reader.read(); sawValue = true
+            case "changeId": changeId = try reader.readString()
+            case "actor": actor = try reader.readString()
+            case "receivedAt": receivedAt = try reader.readString()
+            default: try reader.skipValue()
+            }
+        }
+        guard sawValue else { throw reader.failure("the key \"value\" is required") }
+        self.init(number: try reader.required(number, "number"), value: value ?? .null, changeId: try reader.required(changeId, "changeId"),
+                  actor: try reader.required(actor, "actor"), receivedAt: try reader.required(receivedAt, "receivedAt"))
+    }
+}
+
+extension ConflictRecord: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var id: String?, pledgeId: String?, field: PledgeField?, state: State?, candidates: [ConflictCandidate]?
+        var openedAt: String?, resolution: FieldValue?, resolvedBy: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "id": id = try reader.readString()
+            case "pledgeId": pledgeId = try reader.readString()
+            case "field":
+                let text = try reader.readString()
+                guard let value = PledgeField(rawValue: text) else { throw reader.failure("unknown pledge field \"\(text.prefix(40))\"") }
+                field = value
+            case "state":
+                let text = try reader.readString()
+                guard let value = State(rawValue: text) else { throw reader.failure("unknown conflict state \"\(text.prefix(40))\"") }
+                state = value
+            case "candidates": candidates = try reader.read()
+            case "openedAt": openedAt = try reader.readString()
+            // `FieldValue?` decodes a null as nil, as `decodeIfPresent` does.
+            case "resolution": resolution = try reader.optional { try $0.read() }
+            case "resolvedBy": resolvedBy = try reader.optional { try $0.readString() }
+            default: try reader.skipValue()
+            }
+        }
+        self.init(id: try reader.required(id, "id"), pledgeId: try reader.required(pledgeId, "pledgeId"),
+                  field: try reader.required(field, "field"), state: try reader.required(state, "state"),
+                  candidates: try reader.required(candidates, "candidates"), openedAt: try reader.required(openedAt, "openedAt"),
+                  resolution: resolution, resolvedBy: resolvedBy)
+    }
+}
+
+extension PledgeState: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var id: String?, fields: [PledgeField: VersionedValue]?, conflicts: [ConflictRecord]?
+        try reader.readObject { reader, key in
+            switch key {
+            case "id": id = try reader.readString()
+            case "fields": fields = try reader.read()
+            case "conflicts": conflicts = try reader.read()
+            default: try reader.skipValue()
+            }
+        }
+        self.init(id: try reader.required(id, "id"), fields: try reader.required(fields, "fields"),
+                  conflicts: try reader.required(conflicts, "conflicts"))
+    }
+}
+
+extension PullPage: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var pledges: [PledgeState]?, cursor: String?, hasMore: Bool?
+        try reader.readObject { reader, key in
+            switch key {
+            case "pledges": pledges = try reader.read()
+            case "cursor": cursor = try reader.readString()
+            case "hasMore": hasMore = try reader.readBool()
+            default: try reader.skipValue()
+            }
+        }
+        self.init(pledges: try reader.required(pledges, "pledges"), cursor: try reader.required(cursor, "cursor"),
+                  hasMore: try reader.required(hasMore, "hasMore"))
+    }
+}
