@@ -230,3 +230,50 @@ extension PullPage: CanonicalJSONReadable {
                   hasMore: try reader.required(hasMore, "hasMore"))
     }
 }
+
+extension BaseVersion: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        switch reader.peek() {
+        case UInt8(ascii: "\""): self = .change(try reader.readString())
+        default:
+            do { self = .version(try reader.readInt()) } catch {
+                throw reader.failure("a base must be a version number or a change id")
+            }
+        }
+    }
+}
+
+extension Change: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var changeId: String?, pledgeId: String?, fields: FieldMap?, bases: [PledgeField: BaseVersion]?
+        var resolves: [String]?, device: String?, madeAt: String?, signature: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "changeId": changeId = try reader.readString()
+            case "pledgeId": pledgeId = try reader.readString()
+            case "fields": fields = try reader.read()
+            case "bases": bases = try reader.read()
+            case "resolves": resolves = try reader.readStrings()
+            case "device": device = try reader.readString()
+            case "madeAt": madeAt = try reader.readString()
+            case "signature": signature = try reader.optional { try $0.readString() }
+            default: try reader.skipValue()
+            }
+        }
+        self.init(changeId: try reader.required(changeId, "changeId"), pledgeId: try reader.required(pledgeId, "pledgeId"),
+                  fields: try reader.required(fields, "fields"), bases: try reader.required(bases, "bases"),
+                  resolves: try reader.required(resolves, "resolves"), device: try reader.required(device, "device"),
+                  madeAt: try reader.required(madeAt, "madeAt"))
+        self.signature = signature
+    }
+}
+
+extension PushRequest: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var changes: [Change]?
+        try reader.readObject { reader, key in
+            if key == "changes" { changes = try reader.read() } else { try reader.skipValue() }
+        }
+        self.init(changes: try reader.required(changes, "changes"))
+    }
+}

@@ -5,9 +5,16 @@ import PledgeSecurity
 extension AuditEntry {
     /// The hash this entry should carry: SHA-256 over every other field, in a fixed order.
     public func computedHash() -> String {
-        let canonical = [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash]
-            .map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return Digest.sha256(canonical)
+        // `length:text` for each part, joined by `|`, built as bytes (this runs for every field of every change).
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(256)
+        for (index, part) in [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash].enumerated() {
+            if index > 0 { canonical.append(UInt8(ascii: "|")) }
+            canonical.append(contentsOf: String(part.utf8.count).utf8)
+            canonical.append(UInt8(ascii: ":"))
+            canonical.append(contentsOf: part.utf8)
+        }
+        return Digest.sha256(Data(canonical))
     }
 }
 

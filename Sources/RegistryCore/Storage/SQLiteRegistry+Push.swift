@@ -136,7 +136,8 @@ struct ChangeApplication {
         // (so a conflict candidate can later be taken as is); the registry does not trust nodes.
         var intended = resulting
         for (field, value) in change.fields { intended[field] = value }
-        for pledge in [resulting, intended] {
+        // When every value applied (the common case) the two are the same pledge: validate it once.
+        for pledge in intended == resulting ? [resulting] : [resulting, intended] {
             let report = PledgeValidator.validate(pledge)
             guard report.isValid else {
                 return rejected(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
@@ -165,12 +166,16 @@ struct ChangeApplication {
         let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
         var fields = stored
         var conflictIds: [String] = []
+        // Asked once per change rather than once per applied field: most pledges have no open conflict.
+        let hasOpenConflict = try !stored.isEmpty && Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE pledge_id = ? AND state = 'open')"),
+            arguments: [change.pledgeId]) ?? false
         for item in decisions {
             switch item.decision {
             case .apply:
                 fields[item.field] = VersionedValue(value: item.value, version: seq)
                 try recordField(item.field, version: seq, conflict: nil)
-                if !resolutions.contains(where: { $0.field == item.field }) {
+                if hasOpenConflict, !resolutions.contains(where: { $0.field == item.field }) {
                     // An edit made while the field is in conflict joins the conflict as a candidate,
                     // so a later resolution cannot silently discard it.
                     try ConflictLedger(db: db).addToOpenConflict(pledgeId: change.pledgeId, field: item.field, value: item.value,

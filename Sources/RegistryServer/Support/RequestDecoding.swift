@@ -38,10 +38,22 @@ enum RequestDecoding {
             guard let change = change as? [String: Any] else { throw APIError.badRequest("invalid-request", "changes[\(index)] must be an object") }
             try rejectUnknownKeys(change, allowed: changeKeys, at: "changes[\(index)]")
         }
+        // The shape is known good; now the types, change by change, so an error names the change.
+        var index = 0
         do {
-            return try CanonicalJSON.decodeWithFoundation(PushRequest.self, from: data)
-        } catch let error as DecodingError {
-            throw APIError.badRequest("invalid-request", describe(error))
+            return try JSONReader.read(data) { reader in
+                var changes: [Change] = []
+                try reader.readObject { reader, key in
+                    guard key == "changes" else { return try reader.skipValue() }
+                    try reader.readArray { reader in
+                        changes.append(try Change(json: &reader))
+                        index += 1
+                    }
+                }
+                return PushRequest(changes: changes)
+            }
+        } catch let failure as JSONReader.Failure {
+            throw APIError.badRequest("invalid-request", "changes[\(index)]: \(failure)")
         }
     }
 
@@ -49,19 +61,6 @@ enum RequestDecoding {
         let unknown = Set(object.keys).subtracting(allowed)
         if let first = unknown.sorted().first {
             throw APIError.badRequest("unknown-field", "\(place) has an unknown field '\(first.prefix(80))'")
-        }
-    }
-
-    /// A decoding error as a sentence naming the path, e.g. `changes[0].fields.title: …`.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is required"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "the body does not match the protocol"
         }
     }
 }

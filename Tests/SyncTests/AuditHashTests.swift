@@ -1,0 +1,31 @@
+import Foundation
+import PledgeModel
+import PledgeSecurity
+import RegistryCore
+import Testing
+
+/// The audit chain's hash format is a stored contract: logs written by any earlier build must
+/// still verify, so the entry hash is pinned to its definition here.
+@Suite struct AuditHashTests {
+    @Test func entryHashIsSHA256OfLengthPrefixedPartsJoinedByBars() {
+        let entry = AuditEntry(id: 12, seq: 40, changeId: "c-1", pledgeId: "p-é", field: "title", value: #""Level 2 | hospital""#,
+                               kind: "applied", actor: "KOR/laptop-1", receivedAt: "2025-05-13T09:30:00Z",
+                               previousHash: AuditEntry.genesisHash, hash: "")
+        let parts = ["12", "40", "c-1", "p-é", "title", #""Level 2 | hospital""#, "applied", "KOR/laptop-1", "2025-05-13T09:30:00Z",
+                     AuditEntry.genesisHash]
+        let definition = parts.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        #expect(entry.computedHash() == Digest.sha256(definition))
+        #expect(definition.hasPrefix("2:12|2:40|3:c-1|4:p-é|"))
+    }
+
+    @Test func changingAnyPartChangesTheHash() {
+        let entry = AuditEntry(id: 1, seq: 1, changeId: "c", pledgeId: "p", field: "title", value: "\"a\"", kind: "applied",
+                               actor: "KOR/x", receivedAt: "t", previousHash: AuditEntry.genesisHash, hash: "")
+        var altered = entry
+        altered.value = "\"b\""
+        #expect(altered.computedHash() != entry.computedHash())
+        altered = entry
+        altered.previousHash = String(repeating: "1", count: 64)
+        #expect(altered.computedHash() != entry.computedHash())
+    }
+}
