@@ -12,17 +12,27 @@ extension SQLiteRegistry {
         guard changes.count <= Self.maximumBatchSize else {
             throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
         }
+        // Signatures are checked on every core before the write lock is taken (they need no storage),
+        // and receipts signed after it is released.
+        let signatureValid = try caller.publicKey.map { key in
+            Signatures.areValid(try changes.map { ($0.signature, try Signatures.signedBytes(of: $0)) }, publicKey: key)
+        }
         // One transaction per batch: either every change's outcome is recorded, or none is.
-        return try await mappingBusy {
+        let (results, privateKey) = try await mappingBusy {
             try await pool.write { db in
-                let registryKey = try SigningKey(privateKey: try Self.registryPrivateKey(db))
                 let audit = AuditLog(db: db)
-                return try changes.map { change in
-                    var result = try ChangeApplication(change: change, caller: caller, db: db, audit: audit).run()
-                    result.receipt = try registryKey.sign(try Signatures.signedBytes(of: result))
-                    return result
+                let results = try changes.indices.map { index in
+                    try ChangeApplication(change: changes[index], caller: caller, db: db, audit: audit,
+                                          signatureValid: signatureValid?[index]).run()
                 }
+                return (results, try Self.registryPrivateKey(db))
             }
+        }
+        let receipts = try SigningKey(privateKey: privateKey).sign(all: try results.map { try Signatures.signedBytes(of: $0) })
+        return zip(results, receipts).map { result, receipt in
+            var signed = result
+            signed.receipt = receipt
+            return signed
         }
     }
 }
@@ -34,6 +44,8 @@ struct ChangeApplication {
     let db: Database
     /// The batch's change log, which carries the chain's head from one change to the next.
     let audit: AuditLog
+    /// Whether the change's signature verifies with the device's registered key (nil: no key registered).
+    let signatureValid: Bool?
     let receivedAt = Date().ISO8601Format()
 
     /// Who made the change, as recorded: the token's principal and the device the node names.
@@ -67,11 +79,11 @@ struct ChangeApplication {
 
     /// A device with a registered key must sign every change; the signature covers every byte of it.
     private func signatureProblem() -> [Rejection]? {
-        guard let publicKey = caller.publicKey else { return nil }
-        guard let signature = change.signature else {
+        guard let signatureValid else { return nil }
+        guard change.signature != nil else {
             return [Rejection(code: "unsigned-change", message: "change \(change.changeId) is not signed, but device \(caller.device) has a registered key")]
         }
-        guard let bytes = try? Signatures.signedBytes(of: change), Signatures.isValid(signature, of: bytes, publicKey: publicKey) else {
+        guard signatureValid else {
             return [Rejection(code: "bad-signature", message: "change \(change.changeId) does not carry a valid signature of device \(caller.device)")]
         }
         return nil

@@ -71,11 +71,10 @@ public struct SyncEngine {
             guard !batch.isEmpty else { return }
             let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
             let response = try client.push(batch)
-            for result in response.results {
-                guard let receipt = result.receipt, let key = registryKey,
-                      Signatures.isValid(receipt, of: try Signatures.signedBytes(of: result), publicKey: key) else {
-                    throw RegistryClientError.protocolError("the receipt for change \(result.changeId) does not verify with the registry's key")
-                }
+            let receipts = try response.results.map { ($0.receipt, try Signatures.signedBytes(of: $0)) }
+            let verified = registryKey.map { Signatures.areValid(receipts, publicKey: $0) } ?? []
+            if let index = response.results.indices.first(where: { !(verified.indices.contains($0) && verified[$0]) }) {
+                throw RegistryClientError.protocolError("the receipt for change \(response.results[index].changeId) does not verify with the registry's key")
             }
             let answered = Set(response.results.map(\.changeId))
             guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
