@@ -277,3 +277,9 @@ extension PushRequest: CanonicalJSONReadable {
         self.init(changes: try reader.required(changes, "changes"))
     }
 }
+
+extension String: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        self = try reader.readString()
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PledgeSchema
 import PledgeModel
 
 extension NodeStore {
@@ -109,7 +110,7 @@ extension NodeStore {
         let now = Timestamp.now()
         // Coalesce only into the pledge's newest outbox row, and only if it is unsent and not a
         // resolution: a later edit must stay later than everything queued before it.
-        let newest = try Row.fetchOne(db, sql: "SELECT change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1",
+        let newest = try Row.fetchOne(db.cachedStatement(sql: "SELECT change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1"),
                                       arguments: [stored.id])
         let open = newest.flatMap { row in (row["body"] as Data?) == nil && (row["resolves"] as String) == "[]" ? row : nil }
         let changeId: String
@@ -122,18 +123,18 @@ extension NodeStore {
                 if bases[field] == nil { bases[field] = try base(db, of: field, in: stored) }
                 fields[field] = value
             }
-            try db.execute(sql: "UPDATE outbox SET fields = ?, bases = ? WHERE change_id = ?",
+            try db.executeCached(sql: "UPDATE outbox SET fields = ?, bases = ? WHERE change_id = ?",
                            arguments: [try CanonicalJSON.string(fields), try CanonicalJSON.string(bases), changeId])
         } else {
             changeId = Identifier.make()
             var bases: [PledgeField: BaseVersion] = [:]
             for field in changes.keys { bases[field] = try forcedBases[field] ?? base(db, of: field, in: stored) }
-            try db.execute(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [changeId, stored.id, try CanonicalJSON.string(changes), try CanonicalJSON.string(bases),
                                        try CanonicalJSON.string(conflicts), now])
         }
         for (field, value) in changes.sorted(by: { $0.key < $1.key }) {
-            try db.execute(sql: "INSERT INTO local_history(pledge_id, change_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.executeCached(sql: "INSERT INTO local_history(pledge_id, change_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [stored.id, changeId, now, field.rawValue,
                                        try CanonicalJSON.string(stored.current[field]), try CanonicalJSON.string(value)])
         }
@@ -143,7 +144,7 @@ extension NodeStore {
 
     /// The base of a new edit of `field`: the latest sent-but-unacknowledged change of it, else the confirmed version.
     static func base(_ db: Database, of field: PledgeField, in stored: StoredPledge) throws -> BaseVersion {
-        let sent = try Row.fetchAll(db, sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND body IS NOT NULL ORDER BY seq DESC",
+        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND body IS NOT NULL ORDER BY seq DESC"),
                                     arguments: [stored.id])
         for row in sent {
             let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
@@ -177,7 +178,7 @@ extension NodeStore {
     private static func highestReference(_ db: Database, prefix: String) throws -> Int {
         if let kept = try setting(db, "ref:" + prefix).flatMap(Int.init) { return kept }
         // First use of this prefix on a store made before the counter existed: scan once.
-        let refs = try String.fetchAll(db, sql: "SELECT json_extract(current, '$.ref') FROM pledge WHERE json_extract(current, '$.ref') LIKE ?",
+        let refs = try String.fetchAll(db.cachedStatement(sql: "SELECT json_extract(current, '$.ref') FROM pledge WHERE json_extract(current, '$.ref') LIKE ?"),
                                        arguments: [prefix + "%"])
         let highest = refs.compactMap { Int($0.dropFirst(prefix.count)) }.max() ?? 0
         try setSetting(db, "ref:" + prefix, String(highest))
@@ -188,10 +189,10 @@ extension NodeStore {
     static func resolve(_ db: Database, key: String) throws -> StoredPledge {
         let lower = key.lowercased()
         if let exact = try StoredPledge.fetch(db, id: lower) { return exact }
-        var ids = try String.fetchAll(db, sql: "SELECT id FROM pledge WHERE json_extract(current, '$.ref') = ? OR json_extract(current, '$.registryRef') = ?",
+        var ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM pledge WHERE json_extract(current, '$.ref') = ? OR json_extract(current, '$.registryRef') = ?"),
                                       arguments: [key, key])
         if ids.isEmpty, lower.count >= 4 {
-            ids = try String.fetchAll(db, sql: "SELECT id FROM pledge WHERE substr(id, 1, ?) = ?", arguments: [lower.count, lower])
+            ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM pledge WHERE substr(id, 1, ?) = ?"), arguments: [lower.count, lower])
         }
         guard let first = ids.first else { throw StoreError.pledgeNotFound(key) }
         guard ids.count == 1 else { throw StoreError.ambiguousPledge(key, matches: ids) }

@@ -29,7 +29,7 @@ extension NodeStore {
             guard keep.current.status.isActive, duplicate.current.status.isActive else {
                 throw refuse("merge: both pledges must be active (not withdrawn, lapsed or superseded)")
             }
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE pledge_id IN (?, ?)", arguments: [keep.id, duplicate.id]) ?? 0
+            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE pledge_id IN (?, ?)"), arguments: [keep.id, duplicate.id]) ?? 0
             guard keep.confirmed != nil, duplicate.confirmed != nil, pending == 0 else {
                 throw refuse("merge: both pledges must be confirmed by the registry with no unsynced edits; run `pledge sync` first")
             }

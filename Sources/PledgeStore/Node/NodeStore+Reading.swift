@@ -54,9 +54,9 @@ extension NodeStore {
         try database.read { db in
             let stored = try Self.resolve(db, key: key)
             let device = try Self.identity(db)?.device ?? ""
-            let outbox = try Row.fetchAll(db, sql: "SELECT change_id, body FROM outbox WHERE pledge_id = ?", arguments: [stored.id])
+            let outbox = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, body FROM outbox WHERE pledge_id = ?"), arguments: [stored.id])
             let sentness = Dictionary(outbox.map { ($0["change_id"] as String, ($0["body"] as Data?) != nil) }, uniquingKeysWith: { a, _ in a })
-            let entries = try Row.fetchAll(db, sql: "SELECT * FROM local_history WHERE pledge_id = ? ORDER BY seq", arguments: [stored.id]).map { row in
+            let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM local_history WHERE pledge_id = ? ORDER BY seq"), arguments: [stored.id]).map { row in
                 let changeId: String = row["change_id"]
                 let state = sentness[changeId].map { $0 ? "sent" : "pending" } ?? "confirmed"
                 return HistoryEntry(at: row["at"], field: row["field"],
@@ -70,7 +70,7 @@ extension NodeStore {
 
     /// Changes waiting in the outbox (cheap: no scan of the pledges).
     public func pendingChangeCount() throws -> Int {
-        try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+        try database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0 }
     }
 
     /// Counts of pending work and open questions, for `pledge status`.
@@ -78,14 +78,14 @@ extension NodeStore {
         let publicKey = try devicePublicKey()
         return try database.read { db in
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            let queried = try String.fetchAll(db, sql: "SELECT COALESCE(json_extract(current, '$.ref'), id) FROM pledge WHERE json_extract(current, '$.review') = 'QUERIED' ORDER BY created_seq")
+            let queried = try String.fetchAll(db.cachedStatement(sql: "SELECT COALESCE(json_extract(current, '$.ref'), id) FROM pledge WHERE json_extract(current, '$.review') = 'QUERIED' ORDER BY created_seq"))
             return NodeStatus(
                 delegation: identity.delegation, device: identity.device, devicePublicKey: publicKey, registry: identity.registryURL,
-                pledges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pledge") ?? 0,
-                pendingChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0,
-                sentUnacknowledged: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL") ?? 0,
-                openConflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
-                rejectedChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rejected_change") ?? 0,
+                pledges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM pledge")) ?? 0,
+                pendingChanges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0,
+                sentUnacknowledged: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL")) ?? 0,
+                openConflicts: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM conflict")) ?? 0,
+                rejectedChanges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM rejected_change")) ?? 0,
                 rejected: try Self.rejectedChanges(db),
                 queriedPledges: queried,
                 lastSync: try Self.setting(db, "last_sync"))
@@ -95,7 +95,7 @@ extension NodeStore {
     /// Open conflicts in scope, oldest first.
     public func conflicts() throws -> [ConflictRecord] {
         try database.read { db in
-            try String.fetchAll(db, sql: "SELECT record FROM conflict ORDER BY rowid").map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
+            try String.fetchAll(db.cachedStatement(sql: "SELECT record FROM conflict ORDER BY rowid")).map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
         }
     }
 
@@ -105,7 +105,7 @@ extension NodeStore {
     }
 
     static func rejectedChanges(_ db: Database) throws -> [RejectedChange] {
-        try Row.fetchAll(db, sql: "SELECT change_id, pledge_id, reasons, rejected_at FROM rejected_change ORDER BY rowid").map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, pledge_id, reasons, rejected_at FROM rejected_change ORDER BY rowid")).map {
             RejectedChange(changeId: $0["change_id"], pledgeId: $0["pledge_id"], rejectedAt: $0["rejected_at"],
                            reasons: try CanonicalJSON.decode([Rejection].self, from: $0["reasons"] as String))
         }
@@ -121,8 +121,8 @@ extension NodeStore {
     }
 
     static func pendingFieldsByPledge(_ db: Database, id: String? = nil) throws -> [String: Set<PledgeField>] {
-        let rows = try id.map { try Row.fetchAll(db, sql: "SELECT pledge_id, fields FROM outbox WHERE pledge_id = ?", arguments: [$0]) }
-            ?? Row.fetchAll(db, sql: "SELECT pledge_id, fields FROM outbox")
+        let rows = try id.map { try Row.fetchAll(db.cachedStatement(sql: "SELECT pledge_id, fields FROM outbox WHERE pledge_id = ?"), arguments: [$0]) }
+            ?? Row.fetchAll(db.cachedStatement(sql: "SELECT pledge_id, fields FROM outbox"))
         var result: [String: Set<PledgeField>] = [:]
         for row in rows {
             let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
@@ -132,8 +132,8 @@ extension NodeStore {
     }
 
     static func openConflictsByPledge(_ db: Database, id: String? = nil) throws -> [String: [ConflictRecord]] {
-        let texts = try id.map { try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id = ? ORDER BY rowid", arguments: [$0]) }
-            ?? String.fetchAll(db, sql: "SELECT record FROM conflict ORDER BY rowid")
+        let texts = try id.map { try String.fetchAll(db.cachedStatement(sql: "SELECT record FROM conflict WHERE pledge_id = ? ORDER BY rowid"), arguments: [$0]) }
+            ?? String.fetchAll(db.cachedStatement(sql: "SELECT record FROM conflict ORDER BY rowid"))
         return Dictionary(grouping: try texts.map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }, by: \.pledgeId)
     }
 }

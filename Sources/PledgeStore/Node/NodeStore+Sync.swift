@@ -21,7 +21,7 @@ extension NodeStore {
     /// crash or timeout sends exactly what may already have reached the registry.
     public func sealedChanges(limit: Int) throws -> [SealedChange] {
         try database.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?"), arguments: [limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             let deviceKey = try SigningKey(privateKey: try Self.devicePrivateKey(db))
             let now = Timestamp.now()
@@ -46,7 +46,7 @@ extension NodeStore {
     public func unsentPreview() throws -> [Change] {
         try database.read { db in
             let device = try Self.identity(db)?.device ?? ""
-            return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq").map { row in
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY seq")).map { row in
                 if let body = row["body"] as Data? { return try CanonicalJSON.decode(Change.self, from: body) }
                 return Change(changeId: row["change_id"], pledgeId: row["pledge_id"],
                               fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
@@ -69,8 +69,8 @@ extension NodeStore {
                     continue
                 }
                 if result.outcome == .rejected {
-                    let fields = try String.fetchOne(db, sql: "SELECT fields FROM outbox WHERE change_id = ?", arguments: [result.changeId]) ?? "{}"
-                    try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
+                    let fields = try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM outbox WHERE change_id = ?"), arguments: [result.changeId]) ?? "{}"
+                    try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [result.changeId, pledgeId, fields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     var confirmed = stored.confirmed ?? [:]
@@ -83,15 +83,15 @@ extension NodeStore {
                 if result.outcome == .rejected, stored.confirmed == nil {
                     // A creation the registry refused: the pledge exists nowhere else, and later edits
                     // of it cannot apply either. They are kept as refused, with the same reasons.
-                    for row in try Row.fetchAll(db, sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ?", arguments: [pledgeId]) {
+                    for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ?"), arguments: [pledgeId]) {
                         let reasons = [Rejection(code: "creation-refused", message: "the pledge's creation was refused: "
                                                  + result.reasons.map(\.message).joined(separator: "; "))]
-                        try db.execute(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
+                        try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
                                        arguments: [row["change_id"] as String, pledgeId, row["fields"] as String, try CanonicalJSON.string(reasons), Timestamp.now()])
                     }
-                    try db.execute(sql: "DELETE FROM outbox WHERE pledge_id = ?", arguments: [pledgeId])
-                    try db.execute(sql: "DELETE FROM pledge WHERE id = ?", arguments: [pledgeId])
-                    try db.execute(sql: "DELETE FROM conflict WHERE pledge_id = ?", arguments: [pledgeId])
+                    try db.executeCached(sql: "DELETE FROM outbox WHERE pledge_id = ?", arguments: [pledgeId])
+                    try db.executeCached(sql: "DELETE FROM pledge WHERE id = ?", arguments: [pledgeId])
+                    try db.executeCached(sql: "DELETE FROM conflict WHERE pledge_id = ?", arguments: [pledgeId])
                     continue
                 }
                 try stored.recomputeCurrent(db)
@@ -112,7 +112,7 @@ extension NodeStore {
         // An empty page that leaves the cursor where it is (every no-op sync) changes nothing: no write.
         if page.pledges.isEmpty, try page.cursor == pullCursor() { return }
         try database.write { db in
-            let hasOutbox = try Int.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM outbox)") ?? 0 > 0
+            let hasOutbox = try Int.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox)")) ?? 0 > 0
             var nextSeq = try StoredPledge.nextCreatedSeq(db)
             for state in page.pledges {
                 var stored = StoredPledge(id: state.id, confirmed: state.fields, current: state.pledge, createdSeq: nextSeq)
@@ -150,8 +150,8 @@ extension NodeStore {
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             let key = conflictId.trimmingWhitespace().lowercased()
             // An exact id, or a prefix of at least 4 characters that names exactly one conflict.
-            let matches = key.count < 4 ? try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE id = ?", arguments: [key])
-                : try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE substr(id, 1, ?) = ?", arguments: [key.count, key])
+            let matches = key.count < 4 ? try String.fetchAll(db.cachedStatement(sql: "SELECT record FROM conflict WHERE id = ?"), arguments: [key])
+                : try String.fetchAll(db.cachedStatement(sql: "SELECT record FROM conflict WHERE substr(id, 1, ?) = ?"), arguments: [key.count, key])
             guard matches.count == 1, let text = matches.first else { throw StoreError.conflictNotFound(conflictId) }
             let conflict = try CanonicalJSON.decode(ConflictRecord.self, from: text)
             let chosen: FieldValue

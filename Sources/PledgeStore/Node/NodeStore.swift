@@ -95,11 +95,11 @@ public final class NodeStore: Sendable {
     }
 
     static func setting(_ db: Database, _ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM node_setting WHERE key = ?", arguments: [key])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM node_setting WHERE key = ?"), arguments: [key])
     }
 
     static func setSetting(_ db: Database, _ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT INTO node_setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        try db.executeCached(sql: "INSERT INTO node_setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [key, value])
     }
 }

@@ -17,7 +17,7 @@ struct StoredPledge {
     }
 
     static func fetchAll(_ db: Database) throws -> [StoredPledge] {
-        try Row.fetchAll(db, sql: "SELECT id, confirmed, current, created_seq FROM pledge ORDER BY created_seq")
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, confirmed, current, created_seq FROM pledge ORDER BY created_seq"))
             .map(StoredPledge.init(row:))
     }
 
@@ -60,6 +60,6 @@ struct StoredPledge {
     }
 
     static func nextCreatedSeq(_ db: Database) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT MAX(created_seq) FROM pledge") ?? 0) + 1
+        (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(created_seq) FROM pledge")) ?? 0) + 1
     }
 }
