@@ -6,6 +6,8 @@ import PledgeSecurity
 
 /// A sealed outbox change, ready to send: its exact bytes never change once sealed.
 public struct SealedChange: Sendable {
+    /// The change's place in the outbox.
+    public let seq: Int
     /// The change id.
     public let changeId: String
     /// The pledge the change edits.
@@ -15,19 +17,21 @@ public struct SealedChange: Sendable {
 }
 
 extension NodeStore {
-    /// Seals unsent changes (up to `limit` in all) and returns the oldest sealed changes, in outbox order.
+    /// Seals unsent changes (up to `limit` in all) and returns the oldest sealed changes, in outbox
+    /// order, after outbox position `after` (changes up to it are already on their way).
     ///
     /// Sealing fixes a change's bytes in the same transaction that reads it, so a retry after a
     /// crash or timeout sends exactly what may already have reached the registry.
-    public func sealedChanges(limit: Int) throws -> [SealedChange] {
+    public func sealedChanges(limit: Int, after: Int = 0) throws -> [SealedChange] {
         try database.write { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?"), arguments: [limit])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                        arguments: [after, limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
             let deviceKey = try SigningKey(privateKey: try Self.devicePrivateKey(db))
             let now = Timestamp.now()
             return try rows.map { row in
                 let changeId: String = row["change_id"]
-                if let body = row["body"] as Data? { return SealedChange(changeId: changeId, pledgeId: row["pledge_id"], body: body) }
+                if let body = row["body"] as Data? { return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: row["pledge_id"], body: body) }
                 var change = Change(
                     changeId: changeId, pledgeId: row["pledge_id"],
                     fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
@@ -37,7 +41,7 @@ extension NodeStore {
                 change.signature = try deviceKey.sign(try Signatures.signedBytes(of: change))
                 let body = try CanonicalJSON.encode(change)
                 try db.executeCached(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
-                return SealedChange(changeId: changeId, pledgeId: change.pledgeId, body: body)
+                return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: change.pledgeId, body: body)
             }
         }
     }

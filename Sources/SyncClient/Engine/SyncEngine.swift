@@ -60,52 +60,90 @@ public struct SyncEngine {
         client.devicePublicKey = try store.devicePublicKey()
         // The registry's key is learnt on first contact (trust on first use) and kept; every receipt
         // must verify with it before the node lets go of a change.
-        var registryKey = try store.registryPublicKey()
-        if registryKey == nil {
-            let fetched = try client.registryPublicKey()
-            try store.setRegistryPublicKey(fetched)
-            registryKey = fetched
+        let registryKey: String
+        if let known = try store.registryPublicKey() {
+            registryKey = known
+        } else {
+            registryKey = try client.registryPublicKey()
+            try store.setRegistryPublicKey(registryKey)
         }
+        // One batch on the wire at a time, in outbox order; while it travels the node seals the next
+        // one and records the previous answer, so node and registry work at the same time.
+        var batch = try store.sealedChanges(limit: pushBatchSize)
+        guard !batch.isEmpty else { return }
+        var inFlight = Background { [batch] in try client.push(batch) }
         while true {
-            let batch = try store.sealedChanges(limit: pushBatchSize)
-            guard !batch.isEmpty else { return }
-            let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
-            let response = try client.push(batch)
-            let receipts = try response.results.map { ($0.receipt, try Signatures.signedBytes(of: $0)) }
-            let verified = registryKey.map { Signatures.areValid(receipts, publicKey: $0) } ?? []
-            if let index = response.results.indices.first(where: { !(verified.indices.contains($0) && verified[$0]) }) {
-                throw RegistryClientError.protocolError("the receipt for change \(response.results[index].changeId) does not verify with the registry's key")
-            }
-            let answered = Set(response.results.map(\.changeId))
-            guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
-                throw RegistryClientError.protocolError("the push reply does not answer every change sent")
-            }
-            try store.applyPushResults(response.results)
-            report.pushed += batch.count
-            for result in response.results {
-                switch result.outcome {
-                case .applied: report.applied += 1
-                case .mergedWithConflicts: report.mergedWithConflicts += 1
-                case .rejected:
-                    report.rejected += 1
-                    let pledgeId = pledgeIds[result.changeId] ?? "?"
-                    report.rejections.append("pledge \(pledgeId), change \(result.changeId): " + result.reasons.map(\.message).joined(separator: "; "))
-                }
+            let next = try sealNext(after: batch, store: store, abandoning: inFlight)
+            let response = try inFlight.value()
+            if !next.isEmpty { inFlight = Background { [next] in try client.push(next) } }
+            do {
+                try record(response, of: batch, registryKey: registryKey, store: store, report: &report)
+            } catch {
+                if !next.isEmpty { inFlight.finish() }
+                throw error
             }
             if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
+            guard !next.isEmpty else { return }
+            batch = next
+        }
+    }
+
+    /// Seals the batch after `batch`; on failure waits for the request in flight before throwing.
+    private func sealNext(after batch: [SealedChange], store: NodeStore, abandoning inFlight: Background<PushResponse>) throws -> [SealedChange] {
+        do {
+            return try store.sealedChanges(limit: pushBatchSize, after: batch.last?.seq ?? 0)
+        } catch {
+            inFlight.finish()
+            throw error
+        }
+    }
+
+    /// Checks a push answer (every receipt verifies, every change answered) and commits it.
+    private func record(_ response: PushResponse, of batch: [SealedChange], registryKey: String, store: NodeStore,
+                        report: inout SyncReport) throws {
+        let receipts = try response.results.map { ($0.receipt, try Signatures.signedBytes(of: $0)) }
+        let verified = Signatures.areValid(receipts, publicKey: registryKey)
+        if let index = verified.firstIndex(of: false) {
+            throw RegistryClientError.protocolError("the receipt for change \(response.results[index].changeId) does not verify with the registry's key")
+        }
+        let answered = Set(response.results.map(\.changeId))
+        guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
+            throw RegistryClientError.protocolError("the push reply does not answer every change sent")
+        }
+        try store.applyPushResults(response.results)
+        report.pushed += batch.count
+        let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
+        for result in response.results {
+            switch result.outcome {
+            case .applied: report.applied += 1
+            case .mergedWithConflicts: report.mergedWithConflicts += 1
+            case .rejected:
+                report.rejected += 1
+                let pledgeId = pledgeIds[result.changeId] ?? "?"
+                report.rejections.append("pledge \(pledgeId), change \(result.changeId): " + result.reasons.map(\.message).joined(separator: "; "))
+            }
         }
     }
 
     private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
-        var cursor = try store.pullCursor()
+        // The next page is fetched while this one is committed; the cursor is stored with each
+        // page, so a sync stopped anywhere resumes after the last committed page.
+        var page = try client.pull(after: try store.pullCursor(), limit: pullPageSize)
         while true {
-            let page = try client.pull(after: cursor, limit: pullPageSize)
-            try store.applyPullPage(page)
+            let following = page.hasMore ? Background { [cursor = page.cursor, limit = pullPageSize] in
+                try client.pull(after: cursor, limit: limit)
+            } : nil
+            do {
+                try store.applyPullPage(page)
+            } catch {
+                following?.finish()
+                throw error
+            }
             report.pages += 1
             report.pulled += page.pledges.count
-            cursor = page.cursor
             if page.hasMore || report.pages > 1 { progress("pulled \(report.pulled) pledges") }
-            if !page.hasMore { return }
+            guard let following else { return }
+            page = try following.value()
         }
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One call running on its own thread while the caller works on; `value()` waits for its result.
+///
+/// Sync overlaps the network with the store: the next pull page is fetched while this one is
+/// committed, and a push batch travels while the previous answer is recorded. Only one call on a
+/// `RegistryClient` is ever in flight, and the caller touches only the store meanwhile.
+final class Background<Value>: @unchecked Sendable {
+    // Written once on the worker thread before `finished` is signalled, read after waiting on it.
+    private var result: Result<Value, any Error>?
+    private let finished = DispatchSemaphore(value: 0)
+    private var waited = false
+
+    /// Starts `work` on a new thread.
+    init(_ work: @escaping () throws -> Value) {
+        nonisolated(unsafe) let work = work
+        Thread.detachNewThread { [self] in
+            result = Result { try work() }
+            finished.signal()
+        }
+    }
+
+    /// Waits for the call and returns its value or throws its error.
+    func value() throws -> Value {
+        if !waited {
+            finished.wait()
+            waited = true
+        }
+        return try result!.get()
+    }
+
+    /// Waits for the call to end, ignoring its outcome (before giving up on it after an error).
+    func finish() {
+        _ = try? value()
+    }
+}
