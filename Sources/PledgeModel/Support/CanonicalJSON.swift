@@ -32,6 +32,16 @@ public enum CanonicalJSON {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// Encodes a type that writes itself (chosen at compile time: no dynamic cast).
+    public static func encode(_ value: some CanonicalJSONWritable & Encodable) throws -> Data {
+        Data(bytes(of: value))
+    }
+
+    /// Encodes a type that writes itself to a UTF-8 string.
+    public static func string(_ value: some CanonicalJSONWritable & Encodable) throws -> String {
+        String(decoding: bytes(of: value), as: UTF8.self)
+    }
+
     /// Encodes with `JSONEncoder` only, never a hand-written writer: the reference the writers are tested against.
     public static func encodeWithFoundation<T: Encodable>(_ value: T) throws -> Data {
         try encoder.encode(value)

@@ -21,9 +21,10 @@ extension SQLiteRegistry {
         let (results, privateKey) = try await mappingBusy {
             try await pool.write { db in
                 let audit = AuditLog(db: db)
+                let receivedAt = Date().ISO8601Format()
                 let results = try changes.indices.map { index in
                     try ChangeApplication(change: changes[index], caller: caller, db: db, audit: audit,
-                                          signatureValid: signatureValid?[index]).run()
+                                          signatureValid: signatureValid?[index], receivedAt: receivedAt).run()
                 }
                 return (results, try Self.registryPrivateKey(db))
             }
@@ -46,12 +47,20 @@ struct ChangeApplication {
     let audit: AuditLog
     /// Whether the change's signature verifies with the device's registered key (nil: no key registered).
     let signatureValid: Bool?
-    let receivedAt = Date().ISO8601Format()
-
+    /// When the batch arrived (one time for the whole batch).
+    let receivedAt: String
     /// Who made the change, as recorded: the token's principal and the device the node names.
-    var actor: String {
+    let actor: String
+
+    init(change: Change, caller: Caller, db: Database, audit: AuditLog, signatureValid: Bool?, receivedAt: String) {
+        self.change = change
+        self.caller = caller
+        self.db = db
+        self.audit = audit
+        self.signatureValid = signatureValid
+        self.receivedAt = receivedAt
         let device = change.device.isEmpty ? caller.device : String(change.device.prefix(64))
-        return "\(caller.principal)/\(device)"
+        actor = "\(caller.principal)/\(device)"
     }
 
     func run() throws -> ChangeResult {

@@ -49,7 +49,7 @@ public struct SyncEngine {
         try push(store: store, client: client, report: &report)
         try pull(store: store, client: client, report: &report)
         try store.recordSyncFinished()
-        report.openConflicts = try store.conflicts().count
+        report.openConflicts = try store.openConflictCount()
         report.wire = client.counters
         return report
     }
