@@ -26,10 +26,10 @@ struct BenchSizes: Codable {
                                  incrementalChanges: 100, incrementalRounds: 7, noOpRounds: 50, healthRounds: 300,
                                  concurrentNodes: 200, changesPerNode: 50)
 
-    /// Smaller sizes that finish in a few minutes on 2 cores.
-    static let quick = BenchSizes(bulkPledges: 5_000, smallRegistry: 1_000, largeRegistry: 50_000,
+    /// Smaller sizes that finish in under 5 minutes on 2 cores (the 200 nodes of the full run included).
+    static let quick = BenchSizes(bulkPledges: 20_000, smallRegistry: 1_000, largeRegistry: 200_000,
                                   incrementalChanges: 100, incrementalRounds: 5, noOpRounds: 30, healthRounds: 200,
-                                  concurrentNodes: 50, changesPerNode: 50)
+                                  concurrentNodes: 200, changesPerNode: 50)
 
     /// The sizes for a mode, with `overrides` (by property name) applied.
     static func forMode(_ mode: BenchOptions.Mode, overrides: [String: Int] = [:]) throws -> BenchSizes {
