@@ -1,6 +1,6 @@
 import Foundation
 
-/// One call running on its own thread while the caller works on; `value()` waits for its result.
+/// One call running on a worker thread while the caller works on; `value()` waits for its result.
 ///
 /// Sync overlaps the network with the store: the next pull page is fetched while this one is
 /// committed, and a push batch travels while the previous answer is recorded. Only one call on a
@@ -11,10 +11,10 @@ final class Background<Value>: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var waited = false
 
-    /// Starts `work` on a new thread.
+    /// Starts `work` on the worker thread.
     init(_ work: @escaping () throws -> Value) {
         nonisolated(unsafe) let work = work
-        Thread.detachNewThread { [self] in
+        backgroundWorker.async { [self] in
             result = Result { try work() }
             finished.signal()
         }
@@ -34,3 +34,8 @@ final class Background<Value>: @unchecked Sendable {
         _ = try? value()
     }
 }
+
+/// Background calls run on Dispatch's pooled threads: a new thread per call would also give glibc's
+/// allocator a new arena each time, and a node's peak memory would grow with the pages it pulls.
+/// Concurrent, because one process may run many syncs at once (the bench's 200 nodes).
+private let backgroundWorker = DispatchQueue(label: "pledge.sync.background", attributes: .concurrent)
