@@ -13,6 +13,7 @@ final class TestNode {
     var url: String
     let token: String
     var pageSize = 500
+    var batchSize = 500
 
     init(_ name: String, in directory: TemporaryDirectory, delegation: String?, registry: RegistryProcess) throws {
         self.name = name
@@ -27,6 +28,7 @@ final class TestNode {
     func sync(transport: (any HTTPTransport)? = nil, attempts: Int = 1) throws -> SyncReport {
         var engine = SyncEngine()
         engine.pullPageSize = pageSize
+        engine.pushBatchSize = batchSize
         let client = RegistryClient(baseURL: url, token: token, transport: transport ?? CurlTransport(),
                                     retry: RetryPolicy(attempts: attempts, baseDelay: 0.01, maximumDelay: 0.05))
         return try engine.run(store: store, client: client)
