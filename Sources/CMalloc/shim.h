@@ -1,0 +1,2 @@
+// glibc's allocator tuning (mallopt), for the `pledge` executable.
+#include <malloc.h>
