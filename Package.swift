@@ -44,8 +44,6 @@ let package = Package(
         ]),
         // libcurl, as a system library with typed wrappers over its variadic setters.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // glibc's malloc.h, to cap the allocator's arenas (see Sources/pledge/main.swift).
-        .systemLibrary(name: "CMalloc"),
         // The HTTP client and the push/pull loop.
         .target(name: "SyncClient", dependencies: ["CCurl", "PledgeModel", "PledgeStore", "PledgeSecurity"]),
         // The command line, as a library so tests can reach its pieces.
@@ -59,7 +57,7 @@ let package = Package(
             "PledgeModel", "PledgeStore", "RegistryCore", "SyncClient", "CCurl",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Sources/PledgeBench"),
-        .executableTarget(name: "pledge", dependencies: ["PledgeCLI", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),

@@ -4,7 +4,7 @@ import PledgeStore
 import SyncClient
 
 /// Node memory: a fresh Secretariat node pulls the whole large registry with `pledge sync` in a child
-/// process, whose own peak RSS wait4 reports.
+/// process, whose own peak RSS (VmHWM) is sampled while it runs.
 enum MemoryPullScenario {
     /// Largest peak RSS the target allows, in kilobytes (150 MB).
     static let targetKilobytes = 150 * 1_024
@@ -42,7 +42,7 @@ enum MemoryPullScenario {
             .target("memory", "node peak RSS while pulling \(Format.count(report.pulled)) pledges", value: Double(run.peakRSSKilobytes) / 1_024,
                     unit: "MB", display: Format.megabytes(kilobytes: run.peakRSSKilobytes), target: "≤ 150 MB",
                     met: run.peakRSSKilobytes <= targetKilobytes,
-                    note: "`pledge sync` child process, ru_maxrss from wait4; \(report.pages) pages of \(SyncClientDefaults.pullPageSize)"),
+                    note: "`pledge sync` child process, its VmHWM sampled every 10 ms; \(report.pages) pages of \(SyncClientDefaults.pullPageSize)"),
             .info("memory", "that pull's time (`pledge sync`, fresh Secretariat node)", value: Double(report.pulled) / run.seconds,
                   unit: "pledges/s", display: "\(Format.seconds(run.seconds)) = \(Format.rate(Double(report.pulled) / run.seconds))",
                   note: "registry CPU \(Format.seconds(serverCPU)); \(Format.count(report.wire.bytesReceived)) bytes received"),

@@ -35,7 +35,6 @@ final class Background<Value>: @unchecked Sendable {
     }
 }
 
-/// Background calls run on Dispatch's pooled threads: a new thread per call would also give glibc's
-/// allocator a new arena each time, and a node's peak memory would grow with the pages it pulls.
-/// Concurrent, because one process may run many syncs at once (the bench's 200 nodes).
+/// Background calls run on Dispatch's pooled threads rather than a new thread per page; the queue is
+/// concurrent because one process may run many syncs at once (the bench's 200 nodes).
 private let backgroundWorker = DispatchQueue(label: "pledge.sync.background", attributes: .concurrent)

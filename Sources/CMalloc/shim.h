@@ -1,2 +1,0 @@
-// glibc's allocator tuning (mallopt), for the `pledge` executable.
-#include <malloc.h>
