@@ -28,7 +28,7 @@ public enum BundleCodec {
             throw Failure(description: "bundle schema version \(version) is not one this build reads (1…\(OutboundBundle.currentSchemaVersion)); update pledge")
         }
         do {
-            var bundle = try JSONDecoder().decode(OutboundBundle.self, from: data)
+            var bundle = try CanonicalJSON.decode(OutboundBundle.self, from: data)
             if version < 2 { bundle.manifest.cursor = nil }
             bundle.schemaVersion = OutboundBundle.currentSchemaVersion
             return bundle
@@ -47,7 +47,7 @@ public enum BundleCodec {
 
     /// Parses a return bundle and checks its signature and every receipt against `registryKey`.
     public static func returned(from data: Data, registryKey: String) throws -> ReturnBundle {
-        guard let bundle = try? JSONDecoder().decode(ReturnBundle.self, from: data), bundle.format == "pledge-return-bundle" else {
+        guard let bundle = try? CanonicalJSON.decode(ReturnBundle.self, from: data), bundle.format == "pledge-return-bundle" else {
             throw Failure(description: "the file is not a pledge return bundle")
         }
         var unsigned = bundle

@@ -16,12 +16,10 @@ extension SQLiteRegistry {
     /// Writes the change log as JSON lines, one entry per line, to `handle`.
     public func exportAuditLog(to handle: FileHandle) async throws -> Int {
         try await pool.read { db in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM change_log ORDER BY id")
             while let row = try cursor.next() {
-                var line = try encoder.encode(AuditEntry(row: row))
+                var line = try CanonicalJSON.encode(AuditEntry(row: row))
                 line.append(UInt8(ascii: "\n"))
                 handle.write(line)
                 count += 1
@@ -49,7 +47,7 @@ public enum AuditExport {
         var entries: [AuditEntry] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             do {
-                entries.append(try JSONDecoder().decode(AuditEntry.self, from: Data(line.utf8)))
+                entries.append(try CanonicalJSON.decode(AuditEntry.self, from: Data(line.utf8)))
             } catch {
                 throw RegistryError.badRequest("line \(index + 1) is not an audit entry")
             }
