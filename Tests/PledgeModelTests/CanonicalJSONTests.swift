@@ -98,6 +98,37 @@ import Testing
         try expectSameBytes(PullPage(pledges: [], cursor: "", hasMore: false))
     }
 
+    /// The registry splices stored fields into pull pages; nodes must get the bytes of the decoded page.
+    @Test func splicedPullPageGivesThePagesBytesAndValues() throws {
+        var generator = Generator(state: 2_025)
+        for pledgeCount in [0, 1, 7] {
+            let states = (0..<pledgeCount).map { _ in
+                PledgeState(id: generator.text(), fields: generator.fields { VersionedValue(value: $0.value(), version: $0.next(9_999)) },
+                            conflicts: (0..<generator.next(3)).map { _ in generator.conflict() })
+            }
+            let page = PullPage(pledges: states, cursor: "s\(pledgeCount)", hasMore: pledgeCount == 7)
+            // What the registry stores is what the canonical coder wrote.
+            let spliced = EncodedPullPage(pledges: try states.map { state in
+                EncodedPullPage.Entry(id: state.id, fieldsJSON: try CanonicalJSON.string(state.fields), conflicts: state.conflicts)
+            }, cursor: page.cursor, hasMore: page.hasMore)
+            var writer = JSONWriter()
+            spliced.writeJSON(to: &writer)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try CanonicalJSON.encodeWithFoundation(page), as: UTF8.self))
+            let decoded = try spliced.decoded()
+            #expect(decoded.pledges == page.pledges && decoded.cursor == page.cursor && decoded.hasMore == page.hasMore)
+        }
+    }
+
+    /// Fields hash, compare and sort by their declaration index; the index must be that order.
+    @Test func fieldOrdinalIsTheDeclarationIndex() {
+        for (index, field) in PledgeField.allCases.enumerated() {
+            #expect(field.ordinal == index)
+            #expect(PledgeField.allCases.filter { $0 == field }.count == 1)
+        }
+        #expect(PledgeField.allCases.sorted() == PledgeField.allCases)
+        #expect(Set(PledgeField.allCases).count == PledgeField.allCases.count)
+    }
+
     @Test func writtenBytesDecodeToTheSameValue() throws {
         var generator = Generator(state: 7)
         for _ in 0..<100 {

@@ -63,8 +63,8 @@ extension PledgeCommand.Registry.Audit {
             let registry = try database.open()
             let handle: FileHandle
             if let output {
-                FileManager.default.createFile(atPath: output, contents: nil)
-                guard let file = FileHandle(forWritingAtPath: output) else {
+                guard FileManager.default.createFile(atPath: output, contents: nil),
+                      let file = FileHandle(forWritingAtPath: output) else {
                     Console.say("error: cannot write \(output)")
                     throw ExitCode.failure
                 }

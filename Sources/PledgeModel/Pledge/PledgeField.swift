@@ -72,7 +72,25 @@ public enum PledgeField: String, CaseIterable, Codable, CodingKeyRepresentable, 
         return "--" + kebab
     }
 
-    public static func < (lhs: PledgeField, rhs: PledgeField) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The field's position in declaration order (its index in `allCases`).
+    ///
+    /// Equality, hashing and ordering go through it: the defaults a `String`-backed enum gets from
+    /// `RawRepresentable` hash and compare the raw string, and fields key the dictionaries every
+    /// change, stored pledge and pulled page is decoded into (docs/performance.md).
+    @inlinable public var ordinal: Int {
+        // A payload-free enum is stored as its case's declaration index (PledgeFieldTests pins this).
+        Int(withUnsafeBytes(of: self) { $0[0] })
+    }
+
+    @inlinable public static func == (lhs: PledgeField, rhs: PledgeField) -> Bool {
+        lhs.ordinal == rhs.ordinal
+    }
+
+    @inlinable public func hash(into hasher: inout Hasher) {
+        hasher.combine(ordinal)
+    }
+
+    @inlinable public static func < (lhs: PledgeField, rhs: PledgeField) -> Bool {
+        lhs.ordinal < rhs.ordinal
     }
 }

@@ -74,7 +74,16 @@ extension VersionedValue: CanonicalJSONReadable {
 
 extension Dictionary: CanonicalJSONReadable where Key == PledgeField, Value: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        self = try reader.readFieldMap { try $0.read() }
+        // The two maps sync reads in bulk (stored and pulled fields, change fields) run code
+        // specialized for their value type: called from another module through this conformance,
+        // the generic path looked up type metadata for every element (docs/performance.md).
+        if Value.self == VersionedValue.self {
+            self = unsafeBitCast(try reader.readFieldMap { try VersionedValue(json: &$0) }, to: Self.self)
+        } else if Value.self == FieldValue.self {
+            self = unsafeBitCast(try reader.readFieldMap { try FieldValue(json: &$0) }, to: Self.self)
+        } else {
+            self = try reader.readFieldMap { try $0.read() }
+        }
     }
 }
 

@@ -33,7 +33,14 @@ extension BaseVersion: CanonicalJSONWritable {
 
 extension Dictionary: CanonicalJSONWritable where Key == PledgeField, Value: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.fieldMap(self) { writer, value in writer.value(value) }
+        // Specialized for the two maps sync writes in bulk, as their reader is.
+        if Value.self == VersionedValue.self {
+            writer.fieldMap(unsafeBitCast(self, to: [PledgeField: VersionedValue].self)) { writer, value in value.writeJSON(to: &writer) }
+        } else if Value.self == FieldValue.self {
+            writer.fieldMap(unsafeBitCast(self, to: [PledgeField: FieldValue].self)) { writer, value in value.writeJSON(to: &writer) }
+        } else {
+            writer.fieldMap(self) { writer, value in writer.value(value) }
+        }
     }
 }
 

@@ -49,6 +49,12 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes `json`, already a well-formed JSON value, byte for byte.
+    public mutating func raw(_ json: String) {
+        var json = json
+        json.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     /// Writes an integer.
     public mutating func integer(_ number: Int) {
         bytes.append(contentsOf: String(number).utf8)
@@ -102,11 +108,17 @@ public struct JSONWriter {
 
     /// Writes a map keyed by pledge field, keys in sorted order.
     public mutating func fieldMap<V>(_ map: [PledgeField: V], _ value: (inout JSONWriter, V) -> Void) {
-        object { writer in
-            for field in PledgeField.sortedByName {
-                if let item = map[field] { writer.member(field.rawValue) { value(&$0, item) } }
-            }
+        // Which fields are present, as a bit per field, so only those are looked up; each key's
+        // `"name":` bytes are made once (field names need no escaping).
+        var present: UInt64 = 0
+        for field in map.keys { present |= 1 << UInt64(field.ordinal) }
+        bytes.append(UInt8(ascii: "{"))
+        for (field, key) in PledgeField.sortedKeys where present & (1 << UInt64(field.ordinal)) != 0 {
+            if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: key)
+            value(&self, map[field]!)
         }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Writes any value that writes itself.
@@ -124,4 +136,7 @@ public protocol CanonicalJSONWritable {
 extension PledgeField {
     /// Every field, ordered by name as sorted JSON keys are (by UTF-8 bytes).
     static let sortedByName: [PledgeField] = allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+
+    /// Every field in that order with its JSON key as written in an object: `"name":`.
+    static let sortedKeys: [(PledgeField, [UInt8])] = sortedByName.map { ($0, Array("\"\($0.rawValue)\":".utf8)) }
 }

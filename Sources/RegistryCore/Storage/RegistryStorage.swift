@@ -32,8 +32,8 @@ public protocol RegistryStorage: Sendable {
     func authenticate(token: String) async throws -> Caller?
     /// Applies a batch of changes in order, in one transaction; one result per change.
     func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
-    /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start).
-    func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage
+    /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start), ready to send.
+    func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage
     /// The pledge with this id as the registry holds it (nil if unknown); throws `outOfScope` if the caller may not see it.
     func pledge(id: String, for caller: Caller) async throws -> PledgeState?
     /// The pledge's lineage from the change log (nil if unknown); throws `outOfScope` if the caller may not see it.

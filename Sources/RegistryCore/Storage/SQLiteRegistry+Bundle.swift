@@ -25,7 +25,7 @@ extension SQLiteRegistry {
         var pages: [PullPage] = []
         var cursor = manifest.cursor ?? ""
         repeat {
-            let page = try await pull(after: cursor, limit: Self.maximumPageSize, for: caller)
+            let page = try await pull(after: cursor, limit: Self.maximumPageSize, for: caller).decoded()
             pages.append(page)
             cursor = page.cursor
         } while pages.last?.hasMore == true

@@ -2,36 +2,36 @@ import GRDB
 import PledgeModel
 
 extension SQLiteRegistry {
-    public func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> PullPage {
+    public func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage {
         let after = try PullCursor.decode(cursor)
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         // One read transaction: the page is a consistent snapshot.
         return try await mappingBusy { try await pool.read { db in
             // A cursor past the registry's sequence comes from another registry (or a restored
             // backup): answering from it would silently skip changes.
-            let sequence = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
+            let sequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'")) ?? 0
             guard after <= sequence else { throw RegistryError.invalidCursor(cursor) }
             let rows: [Row]
             switch caller.principal {
             case .secretariat:
-                rows = try Row.fetchAll(db, sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?",
+                rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?"),
                                         arguments: [after, pageSize + 1])
             case .delegation(let code):
-                rows = try Row.fetchAll(db, sql: """
+                rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT id, fields, updated_seq FROM pledge
                     WHERE updated_seq > ?1 AND (delegation = ?2 OR id IN (SELECT pledge_id FROM pledge_partner WHERE delegation = ?2))
                     ORDER BY updated_seq LIMIT ?3
-                    """, arguments: [after, code, pageSize + 1])
+                    """), arguments: [after, code, pageSize + 1])
             }
             let page = rows.prefix(pageSize)
             let conflicts = try Self.conflicts(db, pledges: page.map { $0["id"] as String })
-            let pledges = try page.map { row -> PledgeState in
+            // The stored fields are already the wire's canonical JSON: spliced in, not decoded.
+            let pledges = page.map { row -> EncodedPullPage.Entry in
                 let id: String = row["id"]
-                return PledgeState(id: id, fields: try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: row["fields"] as String),
-                                   conflicts: conflicts[id] ?? [])
+                return EncodedPullPage.Entry(id: id, fieldsJSON: row["fields"], conflicts: conflicts[id] ?? [])
             }
             let last = page.last.map { $0["updated_seq"] as Int } ?? after
-            return PullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
+            return EncodedPullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
         } }
     }
 }

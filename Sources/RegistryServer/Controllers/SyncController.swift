@@ -34,7 +34,7 @@ struct SyncController: Sendable {
         let body = try await RequestDecoding.collectBody(request, limit: maximumBodyBytes)
         let push = try RequestDecoding.pushRequest(from: body)
         let results = try await mapStorageErrors { try await storage.push(push.changes, by: caller) }
-        return try jsonResponse(PushResponse(results: results))
+        return jsonResponse(writing: PushResponse(results: results))
     }
 
     func pull(_ request: Request) async throws -> Response {
@@ -47,7 +47,7 @@ struct SyncController: Sendable {
             limit = value
         }
         let page = try await mapStorageErrors { try await storage.pull(after: cursor, limit: limit, for: caller) }
-        return try jsonResponse(page)
+        return jsonResponse(writing: page)
     }
 
     /// `GET /v1/pledges/{id}`: one pledge with its versions and every conflict; 404 if unknown, 403 if out of scope.

@@ -27,6 +27,13 @@ struct APIError: HTTPResponseError {
     static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code, message) }
 }
 
+/// A 200 answer with a body that writes its own canonical JSON (no `Data` in between).
+func jsonResponse(writing value: some CanonicalJSONWritable) -> Response {
+    var writer = JSONWriter()
+    value.writeJSON(to: &writer)
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+}
+
 /// Builds a 200 answer with a JSON body, encoded the one way the project encodes JSON.
 func jsonResponse<T: Encodable>(_ value: T) throws -> Response {
     let body = try CanonicalJSON.encode(value)
