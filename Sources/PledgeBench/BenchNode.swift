@@ -39,7 +39,7 @@ final class BenchNode {
     /// Runs one full sync (push, then pull) with the product's default batch and page sizes, and measures
     /// it; `serverCPU` reads the registry's CPU seconds so the cost can be split between the two sides.
     func sync(serverCPU: @escaping () -> Double = { 0 }) throws -> SyncMeasurement {
-        let start = snapshot(serverCPU)
+        let start = snapshot(serverCPU, clockLast: true)
         var pushEnd: PhaseCost?
         var engine = SyncEngine()
         // SyncEngine reports "pushed k/n" after each batch of a long push: the last one marks the end of the push.
@@ -53,9 +53,12 @@ final class BenchNode {
                                bytes: wire.bytesSent + wire.bytesReceived - wireBefore.bytesSent - wireBefore.bytesReceived)
     }
 
-    /// The clocks and CPU counters now, on both sides.
-    private func snapshot(_ serverCPU: () -> Double) -> PhaseCost {
-        PhaseCost(seconds: Stopwatch.now(), httpSeconds: transport.seconds, nodeCPUSeconds: ProcessStats.ownCPUSeconds(),
-                  serverCPUSeconds: serverCPU())
+    /// The clocks and CPU counters now, on both sides. Reading the counters takes tens of
+    /// microseconds (a /proc file), so at the start of a phase the wall clock is read last and at
+    /// its end first: a short sync is not charged for the bench's own reads.
+    private func snapshot(_ serverCPU: () -> Double, clockLast: Bool = false) -> PhaseCost {
+        let early = clockLast ? nil : Stopwatch.now()
+        let http = transport.seconds, nodeCPU = ProcessStats.ownCPUSeconds(), registryCPU = serverCPU()
+        return PhaseCost(seconds: early ?? Stopwatch.now(), httpSeconds: http, nodeCPUSeconds: nodeCPU, serverCPUSeconds: registryCPU)
     }
 }

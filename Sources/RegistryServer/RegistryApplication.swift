@@ -24,6 +24,8 @@ public struct RegistryServerConfiguration: Sendable {
 /// The routes of the registry: the seam both `pledge registry serve` and the tests use.
 public func buildRouter(storage: any RegistryStorage, configuration: RegistryServerConfiguration) -> Router<BasicRequestContext> {
     let router = Router()
+    // Before the routes: Hummingbird applies a middleware to the routes added after it, and to unmatched requests.
+    router.add(middleware: UnknownRouteMiddleware())
     router.get("/v1/health") { _, _ in try jsonResponse(["status": "ok"]) }
     router.get("/v1/openapi.yaml") { _, _ in
         guard let document = try? SchemaResources.openAPIDocument() else {

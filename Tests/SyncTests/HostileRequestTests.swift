@@ -17,6 +17,7 @@ import TestSupport
             ("wrong type for a field value", #"{"changes":[{"changeId":"a","pledgeId":"b","fields":{"title":{"x":1}},"bases":{"title":0},"resolves":[],"device":"d","madeAt":"t"}]}"#, "invalid-request"),
             ("missing field", #"{"changes":[{"changeId":"a","fields":{},"bases":{},"resolves":[],"device":"d","madeAt":"t"}]}"#, "invalid-request"),
             ("unknown envelope field", #"{"changes":[], "sudo": true}"#, "unknown-field"),
+            ("unknown change field", "{\"changes\":[" + validChange.replacingOccurrences(of: #""device":"d""#, with: #""device":"d","admin":true"#) + "]}", "unknown-field"),
             ("unknown pledge field", "{\"changes\":[" + validChange.replacingOccurrences(of: #""title":"x""#, with: #""title":"x","salary":1"#) + "]}", "invalid-request"),
             ("SQL metacharacters in a key", #"{"changes":[{"changeId":"'; DROP TABLE pledge; --","pledgeId":"x","fields":{"title'--":1},"bases":{},"resolves":[],"device":"d","madeAt":"t"}]}"#, "invalid-request"),
             ("deep nesting", String(repeating: "[", count: 4_000), "malformed-json"),
@@ -42,6 +43,23 @@ import TestSupport
         let reply = try http.send("POST", "/v1/push", token: token, body: Data(("{\"changes\":[" + edit + "]}").utf8))
         #expect(reply.status == 200)
         #expect(String(decoding: reply.body, as: UTF8.self).contains("unknown-pledge"))
+
+        // The pull answers its token and its page in one database read; an unknown token is still a
+        // 401, before anything about the query is judged.
+        for path in ["/v1/pull", "/v1/pull?limit=0", "/v1/pull?cursor=s999999", "/v1/pull?cursor=%27%20OR%201%3D1"] {
+            let unknownToken = try http.send("GET", path, token: "plg_0000000000000000_" + String(repeating: "A", count: 43))
+            #expect(unknownToken.status == 401, "\(path): \(unknownToken.status)")
+            #expect(http.json(unknownToken)?["error"] as? String == "unauthorized")
+        }
+        let badLimit = try http.send("GET", "/v1/pull?limit=0", token: token)
+        #expect(badLimit.status == 400)
+        #expect(http.json(badLimit)?["error"] as? String == "invalid-request")
+
+        for (method, path) in [("GET", "/v1/nothing-here"), ("GET", "/"), ("POST", "/v1/pull"), ("GET", "/v1/push")] {
+            let unknownRoute = try http.send(method, path, token: token)
+            #expect([404, 405].contains(unknownRoute.status), "\(method) \(path): \(unknownRoute.status)")
+            #expect(http.json(unknownRoute)?["error"] as? String == "not-found", "\(method) \(path) must answer a JSON error")
+        }
 
         #expect(try http.send("GET", "/v1/health").status == 200)
         #expect(try http.send("GET", "/v1/pull", token: token).status == 200)

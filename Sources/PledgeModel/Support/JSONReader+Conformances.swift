@@ -63,7 +63,7 @@ extension VersionedValue: CanonicalJSONReadable {
             switch key {
             case "value": value = try reader.read(); sawValue = true
             case "version": version = try reader.readInt()
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         // `value` may be null, but the key must be there.
@@ -115,7 +115,7 @@ extension Rejection: CanonicalJSONReadable {
             case "code": code = try reader.readString()
             case "field": field = try reader.optional { try $0.readString() }
             case "message": message = try reader.readString()
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(code: try reader.required(code, "code"), field: field, message: try reader.required(message, "message"))
@@ -137,7 +137,7 @@ extension ChangeResult: CanonicalJSONReadable {
             case "fields": fields = try reader.read()
             case "conflicts": conflicts = try reader.readStrings()
             case "receipt": receipt = try reader.optional { try $0.readString() }
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(changeId: try reader.required(changeId, "changeId"), outcome: try reader.required(outcome, "outcome"),
@@ -168,7 +168,7 @@ extension ConflictCandidate: CanonicalJSONReadable {
             case "changeId": changeId = try reader.readString()
             case "actor": actor = try reader.readString()
             case "receivedAt": receivedAt = try reader.readString()
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         guard sawValue else { throw reader.failure("the key \"value\" is required") }
@@ -198,7 +198,7 @@ extension ConflictRecord: CanonicalJSONReadable {
             // `FieldValue?` decodes a null as nil, as `decodeIfPresent` does.
             case "resolution": resolution = try reader.optional { try $0.read() }
             case "resolvedBy": resolvedBy = try reader.optional { try $0.readString() }
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(id: try reader.required(id, "id"), pledgeId: try reader.required(pledgeId, "pledgeId"),
@@ -216,7 +216,7 @@ extension PledgeState: CanonicalJSONReadable {
             case "id": id = try reader.readString()
             case "fields": fields = try reader.read()
             case "conflicts": conflicts = try reader.read()
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(id: try reader.required(id, "id"), fields: try reader.required(fields, "fields"),
@@ -232,7 +232,7 @@ extension PullPage: CanonicalJSONReadable {
             case "pledges": pledges = try reader.read()
             case "cursor": cursor = try reader.readString()
             case "hasMore": hasMore = try reader.readBool()
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(pledges: try reader.required(pledges, "pledges"), cursor: try reader.required(cursor, "cursor"),
@@ -266,7 +266,7 @@ extension Change: CanonicalJSONReadable {
             case "device": device = try reader.readString()
             case "madeAt": madeAt = try reader.readString()
             case "signature": signature = try reader.optional { try $0.readString() }
-            default: try reader.skipValue()
+            default: try reader.skipUnknownMember()
             }
         }
         self.init(changeId: try reader.required(changeId, "changeId"), pledgeId: try reader.required(pledgeId, "pledgeId"),

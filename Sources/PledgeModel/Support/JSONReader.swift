@@ -15,6 +15,8 @@ public struct JSONReader {
 
     private let bytes: [UInt8]
     private var position = 0
+    /// Object members the struct readers did not know and skipped (a strict caller refuses them).
+    public private(set) var unknownMembersSkipped = 0
     private var depth = 0
     /// Deeper documents are refused rather than risking the stack.
     private static let maximumDepth = 256
@@ -148,6 +150,12 @@ public struct JSONReader {
             default: throw failure("expected , or } in an object")
             }
         }
+    }
+
+    /// Skips the value of an object member the reader does not know, and counts it.
+    public mutating func skipUnknownMember() throws {
+        unknownMembersSkipped += 1
+        try skipValue()
     }
 
     /// Skips one value of any kind (an unknown key's value), checking that it is well-formed.

@@ -15,11 +15,17 @@ extension FieldValue: CanonicalJSONWritable {
 
 extension VersionedValue: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.object { writer in
-            writer.member("value") { writer in writer.value(value) }
-            writer.member("version") { writer in writer.integer(version) }
-        }
+        // Written for every field of every stored and pulled pledge: the fixed parts as bytes.
+        writer.raw(Self.valueKey)
+        value.writeJSON(to: &writer)
+        writer.raw(Self.versionKey)
+        writer.integer(version)
+        writer.raw(Self.closingBrace)
     }
+
+    private static let valueKey = Array(#"{"value":"#.utf8)
+    private static let versionKey = Array(#","version":"#.utf8)
+    private static let closingBrace = Array("}".utf8)
 }
 
 extension BaseVersion: CanonicalJSONWritable {
@@ -53,17 +59,7 @@ extension Array: CanonicalJSONWritable where Element: CanonicalJSONWritable {
 extension Pledge: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         // The flat form: `id` among the field names, all in sorted order.
-        writer.object { writer in
-            var idWritten = false
-            for field in PledgeField.sortedByName {
-                if !idWritten, !field.rawValue.utf8.lexicographicallyPrecedes("id".utf8) {
-                    writer.member("id") { writer in writer.string(id) }
-                    idWritten = true
-                }
-                if let value = fields[field] { writer.member(field.rawValue) { writer in writer.value(value) } }
-            }
-            if !idWritten { writer.member("id") { writer in writer.string(id) } }
-        }
+        writer.fieldMap(fields, inserting: ("id", id)) { writer, value in value.writeJSON(to: &writer) }
     }
 }
 

@@ -55,6 +55,11 @@ public struct JSONWriter {
         json.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Writes `bytes`, already well-formed JSON (or a fixed part of it), as they are.
+    public mutating func raw(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
+    }
+
     /// Writes an integer.
     public mutating func integer(_ number: Int) {
         bytes.append(contentsOf: String(number).utf8)
@@ -108,16 +113,29 @@ public struct JSONWriter {
 
     /// Writes a map keyed by pledge field, keys in sorted order.
     public mutating func fieldMap<V>(_ map: [PledgeField: V], _ value: (inout JSONWriter, V) -> Void) {
+        fieldMap(map, inserting: nil, value)
+    }
+
+    /// Writes a map keyed by pledge field, with one more string member (`extra`) in its sorted place.
+    public mutating func fieldMap<V>(_ map: [PledgeField: V], inserting extra: (key: String, value: String)?,
+                                     _ value: (inout JSONWriter, V) -> Void) {
         // Which fields are present, as a bit per field, so only those are looked up; each key's
         // `"name":` bytes are made once (field names need no escaping).
         var present: UInt64 = 0
         for field in map.keys { present |= 1 << UInt64(field.ordinal) }
+        var extra = extra
         bytes.append(UInt8(ascii: "{"))
-        for (field, key) in PledgeField.sortedKeys where present & (1 << UInt64(field.ordinal)) != 0 {
+        for (field, key) in PledgeField.sortedKeys {
+            if let member = extra, !field.rawValue.utf8.lexicographicallyPrecedes(member.key.utf8) {
+                self.member(member.key) { $0.string(member.value) }
+                extra = nil
+            }
+            guard present & (1 << UInt64(field.ordinal)) != 0 else { continue }
             if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
             bytes.append(contentsOf: key)
             value(&self, map[field]!)
         }
+        if let member = extra { self.member(member.key) { $0.string(member.value) } }
         bytes.append(UInt8(ascii: "}"))
     }
 

@@ -49,10 +49,26 @@ public struct CanonicalUUID: Sendable, Hashable {
 
     /// Accepts a UUID in any letter case; nil if malformed.
     public init?(_ candidate: String) {
-        let lower = candidate.lowercased()
-        let groups = lower.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12],
-              groups.allSatisfy({ $0.allSatisfy { $0.isHexDigit && $0.isASCII } }) else { return nil }
-        text = lower
+        // By bytes: the registry checks two ids of every change it receives. 36 ASCII bytes, hyphens
+        // after the 8th, 12th, 16th and 20th hex digit, hex digits everywhere else.
+        var hasUppercase = false
+        var count = 0
+        for byte in candidate.utf8 {
+            defer { count += 1 }
+            switch count {
+            case 8, 13, 18, 23:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 36:
+                return nil
+            default:
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): hasUppercase = true
+                default: return nil
+                }
+            }
+        }
+        guard count == 36 else { return nil }
+        text = hasUppercase ? candidate.lowercased() : candidate
     }
 }

@@ -101,7 +101,11 @@ extension NodeStore {
 
     /// How many open conflicts the node holds (without reading them).
     public func openConflictCount() throws -> Int {
-        try database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM conflict")) ?? 0 }
+        try database.read { db in try Self.openConflictCount(db) }
+    }
+
+    static func openConflictCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM conflict")) ?? 0
     }
 
     /// Changes the registry refused, with its reasons, oldest first.

@@ -111,10 +111,11 @@ extension NodeStore {
 
     /// Commits one pulled page and its cursor in a single transaction, so an interrupted pull resumes here.
     ///
-    /// Confirmed state is replaced; pending local edits stay on top of it.
-    public func applyPullPage(_ page: PullPage) throws {
+    /// Confirmed state is replaced; pending local edits stay on top of it. `requestedAfter` is the
+    /// cursor the page was asked for, when the caller knows it (else the stored one is read).
+    public func applyPullPage(_ page: PullPage, requestedAfter: String? = nil) throws {
         // An empty page that leaves the cursor where it is (every no-op sync) changes nothing: no write.
-        if page.pledges.isEmpty, try page.cursor == pullCursor() { return }
+        if page.pledges.isEmpty, try page.cursor == (requestedAfter ?? pullCursor()) { return }
         try database.write { db in
             let hasOutbox = try Int.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox)")) ?? 0 > 0
             var nextSeq = try StoredPledge.nextCreatedSeq(db)
@@ -143,9 +144,14 @@ extension NodeStore {
         }
     }
 
-    /// Notes the time of a completed sync, for `pledge status`.
-    public func recordSyncFinished() throws {
-        try database.write { db in try Self.setSetting(db, "last_sync", Timestamp.now()) }
+    /// Notes the time of a completed sync, for `pledge status`, and returns the open conflicts in
+    /// scope (in the same transaction: a no-op sync touches the store as little as it can).
+    @discardableResult
+    public func recordSyncFinished() throws -> Int {
+        try database.write { db in
+            try Self.setSetting(db, "last_sync", Timestamp.now())
+            return try Self.openConflictCount(db)
+        }
     }
 
     /// Queues a resolution of an open conflict: the chosen candidate's value, or a new value.

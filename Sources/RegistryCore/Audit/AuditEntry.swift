@@ -7,13 +7,17 @@ extension AuditEntry {
     public func computedHash() -> String {
         // `length:text` for each part, joined by `|`, built as bytes (this runs for every field of every change).
         var canonical: [UInt8] = []
-        canonical.reserveCapacity(256)
-        for (index, part) in [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash].enumerated() {
-            if index > 0 { canonical.append(UInt8(ascii: "|")) }
-            canonical.append(contentsOf: String(part.utf8.count).utf8)
-            canonical.append(UInt8(ascii: ":"))
-            canonical.append(contentsOf: part.utf8)
+        canonical.reserveCapacity(256 + value.utf8.count)
+        func append(_ part: String) {
+            if !canonical.isEmpty { canonical.append(UInt8(ascii: "|")) }
+            var part = part
+            part.withUTF8 { bytes in
+                canonical.append(contentsOf: String(bytes.count).utf8)
+                canonical.append(UInt8(ascii: ":"))
+                canonical.append(contentsOf: bytes)
+            }
         }
+        for part in [String(id), String(seq), changeId, pledgeId, field, value, kind, actor, receivedAt, previousHash] { append(part) }
         return Digest.sha256(Data(canonical))
     }
 }

@@ -34,6 +34,8 @@ public protocol RegistryStorage: Sendable {
     func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
     /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start), ready to send.
     func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage
+    /// The same for the caller behind a bearer token, or nil if the token is unknown or revoked.
+    func pull(after cursor: String, limit: Int, bearer token: String) async throws -> EncodedPullPage?
     /// The pledge with this id as the registry holds it (nil if unknown); throws `outOfScope` if the caller may not see it.
     func pledge(id: String, for caller: Caller) async throws -> PledgeState?
     /// The pledge's lineage from the change log (nil if unknown); throws `outOfScope` if the caller may not see it.

@@ -4,35 +4,50 @@ import PledgeModel
 extension SQLiteRegistry {
     public func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage {
         let after = try PullCursor.decode(cursor)
-        let pageSize = max(1, min(limit, Self.maximumPageSize))
         // One read transaction: the page is a consistent snapshot.
+        return try await mappingBusy { try await pool.read { db in try Self.page(db, after: after, limit: limit, for: caller.principal) } }
+    }
+
+    public func pull(after cursor: String, limit: Int, bearer token: String) async throws -> EncodedPullPage? {
+        guard let id = TokenFactory.tokenId(of: token) else { return nil }
+        let hash = TokenFactory.hash(token)
+        // The token and the page in one trip to the database: each trip costs a thread hop and a
+        // transaction, about as much as a whole no-op pull's queries (docs/performance.md).
         return try await mappingBusy { try await pool.read { db in
-            // A cursor past the registry's sequence comes from another registry (or a restored
-            // backup): answering from it would silently skip changes.
-            let sequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'")) ?? 0
-            guard after <= sequence else { throw RegistryError.invalidCursor(cursor) }
-            let rows: [Row]
-            switch caller.principal {
-            case .secretariat:
-                rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?"),
-                                        arguments: [after, pageSize + 1])
-            case .delegation(let code):
-                rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT id, fields, updated_seq FROM pledge
-                    WHERE updated_seq > ?1 AND (delegation = ?2 OR id IN (SELECT pledge_id FROM pledge_partner WHERE delegation = ?2))
-                    ORDER BY updated_seq LIMIT ?3
-                    """), arguments: [after, code, pageSize + 1])
-            }
-            let page = rows.prefix(pageSize)
-            let conflicts = try Self.conflicts(db, pledges: page.map { $0["id"] as String })
-            // The stored fields are already the wire's canonical JSON: spliced in, not decoded.
-            let pledges = page.map { row -> EncodedPullPage.Entry in
-                let id: String = row["id"]
-                return EncodedPullPage.Entry(id: id, fieldsJSON: row["fields"], conflicts: conflicts[id] ?? [])
-            }
-            let last = page.last.map { $0["updated_seq"] as Int } ?? after
-            return EncodedPullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
+            // The token first: an unknown token gets its 401 whatever else is wrong.
+            guard let caller = try Self.caller(db, tokenId: id, hash: hash) else { return nil }
+            return try Self.page(db, after: try PullCursor.decode(cursor), limit: limit, for: caller.principal)
         } }
+    }
+
+    /// The page after sequence `after` in the scope of `principal`, read in the caller's transaction.
+    private static func page(_ db: Database, after: Int, limit: Int, for principal: Principal) throws -> EncodedPullPage {
+        let pageSize = max(1, min(limit, maximumPageSize))
+        // A cursor past the registry's sequence comes from another registry (or a restored
+        // backup): answering from it would silently skip changes.
+        let sequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'")) ?? 0
+        guard after <= sequence else { throw RegistryError.invalidCursor(PullCursor.encode(after)) }
+        let rows: [Row]
+        switch principal {
+        case .secretariat:
+            rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?"),
+                                    arguments: [after, pageSize + 1])
+        case .delegation(let code):
+            rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, fields, updated_seq FROM pledge
+                WHERE updated_seq > ?1 AND (delegation = ?2 OR id IN (SELECT pledge_id FROM pledge_partner WHERE delegation = ?2))
+                ORDER BY updated_seq LIMIT ?3
+                """), arguments: [after, code, pageSize + 1])
+        }
+        let page = rows.prefix(pageSize)
+        let conflicts = try conflicts(db, pledges: page.map { $0["id"] as String })
+        // The stored fields are already the wire's canonical JSON: spliced in, not decoded.
+        let pledges = page.map { row -> EncodedPullPage.Entry in
+            let id: String = row["id"]
+            return EncodedPullPage.Entry(id: id, fieldsJSON: row["fields"], conflicts: conflicts[id] ?? [])
+        }
+        let last = page.last.map { $0["updated_seq"] as Int } ?? after
+        return EncodedPullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
     }
 }
 

@@ -33,14 +33,17 @@ public final class SQLiteRegistry: RegistryStorage {
         // Look the token up by its public id, then compare the secret's hash in constant time.
         guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
-        return try await mappingBusy { try await pool.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL"),
-                                             arguments: [id]),
-                  TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
-            let delegation: String? = row["delegation"]
-            return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"],
-                          publicKey: row["public_key"])
-        } }
+        return try await mappingBusy { try await pool.read { db in try Self.caller(db, tokenId: id, hash: hash) } }
+    }
+
+    /// The unrevoked token with this id whose hash matches, as a caller.
+    static func caller(_ db: Database, tokenId id: String, hash: String) throws -> Caller? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash, delegation, device, public_key FROM token WHERE id = ? AND revoked_at IS NULL"),
+                                         arguments: [id]),
+              TokenFactory.constantTimeEquals(row["hash"], hash) else { return nil }
+        let delegation: String? = row["delegation"]
+        return Caller(principal: delegation.map(Principal.delegation) ?? .secretariat, device: row["device"], tokenId: row["id"],
+                      publicKey: row["public_key"])
     }
 
     public func issueToken(for principal: Principal, device: String, publicKey: String?) async throws -> (id: String, token: String) {
@@ -92,8 +95,7 @@ public final class SQLiteRegistry: RegistryStorage {
     // MARK: Shared row access
 
     static func nextSequence(_ db: Database) throws -> Int {
-        try db.executeCached(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq'")
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'"))!
+        try Int.fetchOne(db.cachedStatement(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq' RETURNING value"))!
     }
 
     static func fetchFields(_ db: Database, pledge id: String) throws -> [PledgeField: VersionedValue]? {

@@ -38,15 +38,23 @@ struct SyncController: Sendable {
     }
 
     func pull(_ request: Request) async throws -> Response {
-        let caller = try await BearerAuthentication(storage: storage).caller(of: request)
+        let authentication = BearerAuthentication(storage: storage)
+        let token = try authentication.token(of: request)
         let query = request.uri.queryParameters
         let cursor = query["cursor"].map(String.init) ?? ""
         var limit = 500
         if let text = query["limit"] {
-            guard let value = Int(text), value > 0 else { throw APIError.badRequest("invalid-request", "limit must be a positive integer") }
+            guard let value = Int(text), value > 0 else {
+                // An unknown token still gets its 401 first.
+                _ = try await authentication.caller(of: request)
+                throw APIError.badRequest("invalid-request", "limit must be a positive integer")
+            }
             limit = value
         }
-        let page = try await mapStorageErrors { try await storage.pull(after: cursor, limit: limit, for: caller) }
+        // Token and page in one database read: a no-op sync is this one request.
+        guard let page = try await mapStorageErrors({ try await storage.pull(after: cursor, limit: limit, bearer: token) }) else {
+            throw BearerAuthentication.unknownToken
+        }
         return jsonResponse(writing: page)
     }
 

@@ -48,8 +48,7 @@ public struct SyncEngine {
         var report = SyncReport()
         try push(store: store, client: client, report: &report)
         try pull(store: store, client: client, report: &report)
-        try store.recordSyncFinished()
-        report.openConflicts = try store.openConflictCount()
+        report.openConflicts = try store.recordSyncFinished()
         report.wire = client.counters
         return report
     }
@@ -128,13 +127,14 @@ public struct SyncEngine {
     private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
         // The next page is fetched while this one is committed; the cursor is stored with each
         // page, so a sync stopped anywhere resumes after the last committed page.
-        var page = try client.pull(after: try store.pullCursor(), limit: pullPageSize)
+        var requested = try store.pullCursor()
+        var page = try client.pull(after: requested, limit: pullPageSize)
         while true {
             let following = page.hasMore ? Background { [cursor = page.cursor, limit = pullPageSize] in
                 try client.pull(after: cursor, limit: limit)
             } : nil
             do {
-                try store.applyPullPage(page)
+                try store.applyPullPage(page, requestedAfter: requested)
             } catch {
                 following?.finish()
                 throw error
@@ -143,6 +143,7 @@ public struct SyncEngine {
             report.pulled += page.pledges.count
             if page.hasMore || report.pages > 1 { progress("pulled \(report.pulled) pledges") }
             guard let following else { return }
+            requested = page.cursor
             page = try following.value()
         }
     }
