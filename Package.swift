@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
         .testTarget(name: "SyncTests", dependencies: [
-            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge", "PledgeSecurity",
+            "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge", "PledgeSecurity", "PledgeSchema",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ReliabilityTests", dependencies: [

@@ -19,7 +19,8 @@ enum RegistryFixture {
     }
 
     /// Inserts `count` pledges straight into the registry's tables, in one transaction, with the
-    /// server stopped: pledge rows with fields `{field: {"value": …, "version": seq}}`, partner rows,
+    /// server stopped: pledge rows with fields `{field: {"value": …, "version": seq}}`, partner rows
+    /// (with their pledge's sequence, as the push path writes them),
     /// and the sequence counter. Returns the seconds it took.
     @discardableResult
     static func seed(at path: String, count: Int, factory: PledgeFactory, ownership: Ownership) throws -> Double {
@@ -29,7 +30,7 @@ enum RegistryFixture {
             try queue.write { db in
                 var seq = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
                 let insert = try db.makeStatement(sql: "INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)")
-                let partner = try db.makeStatement(sql: "INSERT INTO pledge_partner(delegation, pledge_id) VALUES (?, ?)")
+                let partner = try db.makeStatement(sql: "INSERT INTO pledge_partner(delegation, pledge_id, updated_seq) VALUES (?, ?, ?)")
                 for index in 0..<count {
                     seq += 1
                     let delegation = ownership.delegation(index)
@@ -38,7 +39,7 @@ enum RegistryFixture {
                     if !partners.isEmpty { fields[.partners] = .list(partners) }
                     let id = factory.id(index)
                     try insert.execute(arguments: [id, delegation, JSONText.versioned(fields, version: seq), seq])
-                    for code in partners { try partner.execute(arguments: [code, id]) }
+                    for code in partners { try partner.execute(arguments: [code, id, seq]) }
                 }
                 try db.execute(sql: "UPDATE registry_meta SET value = ? WHERE key = 'seq'", arguments: [seq])
             }

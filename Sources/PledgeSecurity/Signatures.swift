@@ -49,6 +49,35 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
+    /// The bytes a push reply's batch receipt covers: every result without a receipt of its own, in
+    /// order, as a canonical JSON array.
+    public static func signedBytes(of results: [ChangeResult]) throws -> Data {
+        try CanonicalJSON.encode(results.map { result in
+            var copy = result
+            copy.receipt = nil
+            return copy
+        })
+    }
+
+    /// The bytes a push batch's signature covers: a fixed label, then the content hash of each change
+    /// (`contentHash(of:)`), in order, one per line.
+    public static func signedBytes(ofBatch contentHashes: [String]) -> Data {
+        var bytes = Data("pledge-push-batch-v1\n".utf8)
+        bytes.reserveCapacity(bytes.count + contentHashes.count * 65)
+        for hash in contentHashes {
+            bytes.append(contentsOf: hash.utf8)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+
+    /// A change's content hash: SHA-256 (hex) of its canonical JSON without its signature. The
+    /// signature is an envelope: the same change signed alone (a bundle) or in a signed batch (a push)
+    /// is the same content, so a replay by either route is recognised.
+    public static func contentHash(of change: Change) throws -> String {
+        Digest.sha256(try CanonicalJSON.encode(change.unsigned))
+    }
+
     private static func key(_ privateKey: String) throws -> Curve25519.Signing.PrivateKey {
         try SigningKey(privateKey: privateKey).key
     }

@@ -125,9 +125,10 @@ final class InvariantChecker {
             let report = PledgeValidator.validate(pledge.state.pledge)
             if !report.isValid { violate("pledge \(id) on the registry is invalid: \(report.errors.map(\.message))") }
         }
-        let expectedPartners = Set(registry.pledges.flatMap { id, row in row.state.pledge.list(.partners).map { [$0, id] } })
+        // Each partner row also carries its pledge's sequence: a partner's pull pages by that copy.
+        let expectedPartners = Set(registry.pledges.flatMap { id, row in row.state.pledge.list(.partners).map { [$0, id, String(row.updatedSeq)] } })
         if expectedPartners != registry.partnerRows {
-            violate("pledge_partner (\(registry.partnerRows.count) rows) disagrees with the pledges' partners (\(expectedPartners.count))")
+            violate("pledge_partner (\(registry.partnerRows.count) rows) disagrees with the pledges' partners and sequences (\(expectedPartners.count))")
         }
         let maxLogSeq = registry.log.map(\.seq).max() ?? 0
         if registry.seq < maxLogSeq { violate("registry seq \(registry.seq) is behind the change log (\(maxLogSeq))") }

@@ -99,8 +99,8 @@ struct RegistrySnapshot {
             snapshot.pledges[id] = PledgeRow(delegation: row["delegation"], fields: fields, updatedSeq: row["updated_seq"],
                                              state: PledgeState(id: id, fields: fields, conflicts: []))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT delegation, pledge_id FROM pledge_partner ORDER BY delegation, pledge_id") {
-            snapshot.partnerRows.insert([row["delegation"], row["pledge_id"]])
+        for row in try Row.fetchAll(db, sql: "SELECT delegation, pledge_id, updated_seq FROM pledge_partner ORDER BY delegation, pledge_id") {
+            snapshot.partnerRows.insert([row["delegation"], row["pledge_id"], String(row["updated_seq"] as Int)])
             digest.add("partner|\(row["delegation"] as String)|\(row["pledge_id"] as String)")
         }
         for row in try Row.fetchAll(db, sql: "SELECT change_id, content_hash, pledge_id, actor, result FROM received_change ORDER BY change_id") {

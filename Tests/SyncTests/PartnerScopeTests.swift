@@ -1,5 +1,8 @@
 import Foundation
+import GRDB
 import PledgeModel
+import PledgeSchema
+import RegistryCore
 import PledgeStore
 import SyncClient
 import Testing
@@ -49,5 +52,36 @@ import TestSupport
         #expect(update.pulled == 2)
         #expect(try ghana.pledge(joint.id).text(.title) == "Joint 2, revised")
         #expect(try ghana.sync().pulled == 0)
+    }
+
+    /// A registry made before partner rows carried their pledge's sequence (migration 004) keeps
+    /// sending joint pledges to their partners once migrated, and the copy follows later edits.
+    @Test func registryFromBeforeTheSequenceCopyStillSendsJointPledgesToPartners() async throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path("old-registry.sqlite")
+        let joint = "0b9a4e4c-5a57-4d4e-9d0e-2f3b1c6a7d10", own = "5c1d7e2a-8f3b-4a6c-b9d8-1e2f3a4b5c6d"
+        do {
+            // The schema as it was at 003, with one joint KOR pledge naming GHA and one of GHA's own.
+            let old = try DatabaseQueue(path: path)
+            var migrator = DatabaseMigrator()
+            for migration in try SchemaResources.migrations(for: "registry") where migration.name < "004" {
+                migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
+            }
+            try migrator.migrate(old)
+            try await old.write { db in
+                try db.execute(sql: "INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, 'KOR', ?, 7), (?, 'GHA', ?, 9)",
+                               arguments: [joint, #"{"delegation":{"value":"KOR","version":7},"partners":{"value":["GHA"],"version":7}}"#,
+                                           own, #"{"delegation":{"value":"GHA","version":9}}"#])
+                try db.execute(sql: "INSERT INTO pledge_partner(delegation, pledge_id) VALUES ('GHA', ?)", arguments: [joint])
+                try db.execute(sql: "UPDATE registry_meta SET value = 9 WHERE key = 'seq'")
+            }
+        }
+        let registry = try SQLiteRegistry(path: path)
+        let ghana = Caller(principal: .delegation("GHA"), device: "gha-laptop", tokenId: "t")
+        let all = try await registry.pull(after: "", limit: 10, for: ghana).decoded()
+        #expect(all.pledges.map(\.id) == [joint, own])
+        // After GHA's own pledge (sequence 9) nothing is left; a cursor before 7 still finds the joint one.
+        #expect(try await registry.pull(after: "s9", limit: 10, for: ghana).decoded().pledges.isEmpty)
+        #expect(try await registry.pull(after: "s6", limit: 1, for: ghana).decoded().pledges.map(\.id) == [joint])
     }
 }

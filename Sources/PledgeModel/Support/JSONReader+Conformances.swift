@@ -149,11 +149,15 @@ extension ChangeResult: CanonicalJSONReadable {
 
 extension PushResponse: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var results: [ChangeResult]?
+        var results: [ChangeResult]?, receipt: String?
         try reader.readObject { reader, key in
-            if key == "results" { results = try reader.read() } else { try reader.skipValue() }
+            switch key {
+            case "results": results = try reader.read()
+            case "receipt": receipt = try reader.optional { try $0.readString() }
+            default: try reader.skipValue()
+            }
         }
-        self.init(results: try reader.required(results, "results"))
+        self.init(results: try reader.required(results, "results"), receipt: receipt)
     }
 }
 
@@ -279,11 +283,15 @@ extension Change: CanonicalJSONReadable {
 
 extension PushRequest: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var changes: [Change]?
+        var changes: [Change]?, batchSignature: String?
         try reader.readObject { reader, key in
-            if key == "changes" { changes = try reader.read() } else { try reader.skipValue() }
+            switch key {
+            case "changes": changes = try reader.read()
+            case "batchSignature": batchSignature = try reader.optional { try $0.readString() }
+            default: try reader.skipValue()
+            }
         }
-        self.init(changes: try reader.required(changes, "changes"))
+        self.init(changes: try reader.required(changes, "changes"), batchSignature: batchSignature)
     }
 }
 

@@ -80,7 +80,10 @@ extension Change: CanonicalJSONWritable {
 
 extension PushRequest: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.object { writer in writer.member("changes") { writer in writer.value(changes) } }
+        writer.object { writer in
+            writer.member("batchSignature", ifPresent: batchSignature) { writer, signature in writer.string(signature) }
+            writer.member("changes") { writer in writer.value(changes) }
+        }
     }
 }
 
@@ -109,7 +112,10 @@ extension ChangeResult: CanonicalJSONWritable {
 
 extension PushResponse: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.object { writer in writer.member("results") { writer in writer.value(results) } }
+        writer.object { writer in
+            writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
+            writer.member("results") { writer in writer.value(results) }
+        }
     }
 }
 

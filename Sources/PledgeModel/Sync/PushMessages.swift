@@ -2,9 +2,17 @@
 public struct PushRequest: Codable, Sendable {
     /// The changes, oldest first.
     public var changes: [Change]
+    /// The device's Ed25519 signature (base64) over the batch: the content hash of every change, in
+    /// order (`Signatures.signedBytes(ofBatch:)`). One signature per batch instead of one per change:
+    /// each costs as much as applying a change (docs/performance.md). A change may still carry its
+    /// own `signature` (bundles do), which is then checked instead.
+    public var batchSignature: String?
 
     /// Creates a push request.
-    public init(changes: [Change]) { self.changes = changes }
+    public init(changes: [Change], batchSignature: String? = nil) {
+        self.changes = changes
+        self.batchSignature = batchSignature
+    }
 }
 
 /// What the registry did with one change.
@@ -66,7 +74,13 @@ public struct ChangeResult: Codable, Sendable, Hashable {
 public struct PushResponse: Codable, Sendable {
     /// Results in the order of the request's changes.
     public var results: [ChangeResult]
+    /// The registry's Ed25519 signature (base64) over all the results (`Signatures.signedBytes(of:)`):
+    /// one receipt for the batch, proof of what the registry acknowledged.
+    public var receipt: String?
 
     /// Creates a push response.
-    public init(results: [ChangeResult]) { self.results = results }
+    public init(results: [ChangeResult], receipt: String? = nil) {
+        self.results = results
+        self.receipt = receipt
+    }
 }

@@ -3,10 +3,16 @@ import PledgeModel
 import PledgeSecurity
 
 extension NodeStore {
-    /// The node's unsent changes as one bundle: sealed (so the same bytes would go over HTTP) and signed.
+    /// The node's unsent changes as one bundle: sealed (so the same content would go over HTTP) and
+    /// each signed on its own, so the registry can take or refuse each one.
     public func exportBundle() throws -> OutboundBundle {
         let sealed = try sealedChanges(limit: Int.max)
-        let changes = try sealed.map { try CanonicalJSON.decode(Change.self, from: $0.body) }
+        let key = try database.write { db in try SigningKey(privateKey: try Self.devicePrivateKey(db)) }
+        let changes = try sealed.map { item in
+            var change = try CanonicalJSON.decode(Change.self, from: item.body)
+            if change.signature == nil { change.signature = try key.sign(try Signatures.signedBytes(of: change)) }
+            return change
+        }
         let identity = try identity()
         let manifest = OutboundBundle.Manifest(
             delegation: identity.delegation, device: identity.device, devicePublicKey: try devicePublicKey(),

@@ -21,29 +21,36 @@ extension NodeStore {
     /// order, after outbox position `after` (changes up to it are already on their way).
     ///
     /// Sealing fixes a change's bytes in the same transaction that reads it, so a retry after a
-    /// crash or timeout sends exactly what may already have reached the registry.
+    /// crash or timeout sends exactly what may already have reached the registry. A sealed change
+    /// is not signed on its own: each push signs its batch (`batchSignature(of:)`), a bundle each change.
     public func sealedChanges(limit: Int, after: Int = 0) throws -> [SealedChange] {
         try database.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"),
                                         arguments: [after, limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            let deviceKey = try SigningKey(privateKey: try Self.devicePrivateKey(db))
             let now = Timestamp.now()
             return try rows.map { row in
                 let changeId: String = row["change_id"]
                 if let body = row["body"] as Data? { return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: row["pledge_id"], body: body) }
-                var change = Change(
+                let change = Change(
                     changeId: changeId, pledgeId: row["pledge_id"],
                     fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
                     bases: try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
                     resolves: try CanonicalJSON.decode([String].self, from: row["resolves"] as String),
                     device: identity.device, madeAt: row["made_at"])
-                change.signature = try deviceKey.sign(try Signatures.signedBytes(of: change))
                 let body = try CanonicalJSON.encode(change)
                 try db.executeCached(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
                 return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: change.pledgeId, body: body)
             }
         }
+    }
+
+    /// The device's signature over a push batch of sealed changes: one Ed25519 signature over their
+    /// content hashes, in order (`Signatures.signedBytes(ofBatch:)`).
+    public func batchSignature(of batch: [SealedChange]) throws -> String {
+        let key = try database.write { db in try SigningKey(privateKey: try Self.devicePrivateKey(db)) }
+        // A sealed body is the change's canonical JSON, so its hash is the registry's content hash.
+        return try key.sign(Signatures.signedBytes(ofBatch: batch.map { Digest.sha256($0.body) }))
     }
 
     /// The changes a push would send now, without sealing them (for `sync --dry-run`).

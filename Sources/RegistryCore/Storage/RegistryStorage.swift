@@ -30,8 +30,9 @@ public struct Caller: Sendable, Hashable {
 public protocol RegistryStorage: Sendable {
     /// The caller a bearer token stands for, or nil if it is unknown or revoked.
     func authenticate(token: String) async throws -> Caller?
-    /// Applies a batch of changes in order, in one transaction; one result per change.
-    func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult]
+    /// Applies a batch of changes in order, in one transaction: one result per change, and one
+    /// receipt signed by the registry for the whole reply.
+    func push(_ request: PushRequest, by caller: Caller) async throws -> PushResponse
     /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start), ready to send.
     func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage
     /// The same for the caller behind a bearer token, or nil if the token is unknown or revoked.

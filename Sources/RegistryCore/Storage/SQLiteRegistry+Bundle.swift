@@ -19,7 +19,14 @@ extension SQLiteRegistry {
         var start = 0
         while start < bundle.changes.count {
             let batch = Array(bundle.changes[start..<min(start + Self.maximumBatchSize, bundle.changes.count)])
-            results += try await push(batch, by: caller)
+            // A bundle travels and is kept on its own, so each of its results carries its own receipt.
+            let (applied, registryKey) = try await apply(batch, batchSignature: nil, by: caller)
+            let receipts = try registryKey.sign(all: try applied.map { try Signatures.signedBytes(of: $0) })
+            results += zip(applied, receipts).map { result, receipt in
+                var signed = result
+                signed.receipt = receipt
+                return signed
+            }
             start += batch.count
         }
         var pages: [PullPage] = []

@@ -36,14 +36,15 @@ extension SQLiteRegistry {
             // Its own pledges and those it partners on, each half read in order and cut at the page
             // size, then merged. Written as one OR, SQLite gathered every pledge of the scope after
             // the cursor and sorted them for each page: a 100,000-pledge pull read the delegation's
-            // rows 200 times over (docs/performance.md).
+            // rows 200 times over (docs/performance.md). The partner half reads the copy of each
+            // pledge's sequence in pledge_partner, so it starts at the cursor too.
             rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, fields, updated_seq FROM (
                     SELECT id, fields, updated_seq FROM pledge WHERE delegation = ?2 AND updated_seq > ?1 ORDER BY updated_seq LIMIT ?3)
                 UNION
                 SELECT id, fields, updated_seq FROM (
                     SELECT pledge.id, pledge.fields, pledge.updated_seq FROM pledge_partner JOIN pledge ON pledge.id = pledge_partner.pledge_id
-                    WHERE pledge_partner.delegation = ?2 AND pledge.updated_seq > ?1 ORDER BY pledge.updated_seq LIMIT ?3)
+                    WHERE pledge_partner.delegation = ?2 AND pledge_partner.updated_seq > ?1 ORDER BY pledge_partner.updated_seq LIMIT ?3)
                 ORDER BY updated_seq LIMIT ?3
                 """), arguments: [after, code, pageSize + 1])
         }

@@ -8,68 +8,136 @@ extension SQLiteRegistry {
     /// Largest number of changes accepted in one push.
     public static let maximumBatchSize = 1_000
 
-    public func push(_ changes: [Change], by caller: Caller) async throws -> [ChangeResult] {
+    public func push(_ request: PushRequest, by caller: Caller) async throws -> PushResponse {
+        let (results, registryKey) = try await apply(request.changes, batchSignature: request.batchSignature, by: caller)
+        // One receipt for the whole reply: a signature per change cost as much as applying it.
+        return PushResponse(results: results, receipt: try registryKey.sign(try Signatures.signedBytes(of: results)))
+    }
+
+    /// Applies changes in order in one transaction (DESIGN section 4); returns one result per change,
+    /// without receipts, and the registry's key to sign them with.
+    func apply(_ changes: [Change], batchSignature: String?, by caller: Caller) async throws -> (results: [ChangeResult], registryKey: SigningKey) {
         guard changes.count <= Self.maximumBatchSize else {
             throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
         }
-        // Signatures are checked on every core before the write lock is taken (they need no storage),
-        // and receipts signed after it is released.
-        let signatureValid = try caller.publicKey.map { key in
-            Signatures.areValid(try changes.map { ($0.signature, try Signatures.signedBytes(of: $0)) }, publicKey: key)
+        let contentHashes = try changes.map(Signatures.contentHash(of:))
+        // Signatures are checked before the write lock is taken (they need no storage).
+        let signatures = try caller.publicKey.map { key in
+            try SignatureCheck.all(changes, contentHashes: contentHashes, batchSignature: batchSignature, publicKey: key)
         }
         // One transaction per batch: either every change's outcome is recorded, or none is.
         let (results, privateKey) = try await mappingBusy {
             try await pool.write { db in
                 let audit = AuditLog(db: db)
                 let receivedAt = Date().ISO8601Format()
+                let batch = SignedBatchRecord(db: db, tokenId: caller.tokenId, contentHashes: contentHashes,
+                                              signature: batchSignature, receivedAt: receivedAt)
                 let results = try changes.indices.map { index in
-                    try ChangeApplication(change: changes[index], caller: caller, db: db, audit: audit,
-                                          signatureValid: signatureValid?[index], receivedAt: receivedAt).run()
+                    try ChangeApplication(change: changes[index], contentHash: contentHashes[index], caller: caller, db: db, audit: audit,
+                                          signature: signatures?[index], batch: batch, receivedAt: receivedAt).run()
                 }
                 return (results, try Self.registryPrivateKey(db))
             }
         }
-        let receipts = try SigningKey(privateKey: privateKey).sign(all: try results.map { try Signatures.signedBytes(of: $0) })
-        return zip(results, receipts).map { result, receipt in
-            var signed = result
-            signed.receipt = receipt
-            return signed
-        }
+        return (results, try SigningKey(privateKey: privateKey))
+    }
+}
+
+/// Whether a change proves that the caller's device made it and that it is unaltered.
+enum SignatureCheck: Equatable {
+    /// Its own signature verifies.
+    case validAlone
+    /// The batch's signature verifies and covers it.
+    case validInBatch
+    /// Neither the change nor its batch is signed.
+    case missing
+    /// A signature is there but does not verify.
+    case invalid
+
+    /// The check of each change of a batch from a device with registered key `publicKey`.
+    ///
+    /// A change that carries its own signature (a bundle's, or a node of an older version) is checked
+    /// alone, on every core; any other is covered by the batch signature, checked once.
+    static func all(_ changes: [Change], contentHashes: [String], batchSignature: String?, publicKey: String) throws -> [SignatureCheck] {
+        let batch: SignatureCheck = batchSignature.map {
+            Signatures.isValid($0, of: Signatures.signedBytes(ofBatch: contentHashes), publicKey: publicKey) ? .validInBatch : .invalid
+        } ?? .missing
+        var checks = [SignatureCheck](repeating: batch, count: changes.count)
+        let signedAlone = changes.indices.filter { changes[$0].signature != nil }
+        let valid = Signatures.areValid(try signedAlone.map { (changes[$0].signature, try Signatures.signedBytes(of: changes[$0])) },
+                                        publicKey: publicKey)
+        for (index, isValid) in zip(signedAlone, valid) { checks[index] = isValid ? .validAlone : .invalid }
+        return checks
+    }
+}
+
+/// The signed batch a push came in, kept for audit the first time one of its changes is recorded
+/// (so a replayed batch that records nothing writes nothing).
+final class SignedBatchRecord {
+    private let db: Database
+    private let tokenId: String
+    private let contentHashes: [String]
+    private let signature: String?
+    private let receivedAt: String
+    private var rowId: Int64?
+
+    init(db: Database, tokenId: String, contentHashes: [String], signature: String?, receivedAt: String) {
+        self.db = db
+        self.tokenId = tokenId
+        self.contentHashes = contentHashes
+        self.signature = signature
+        self.receivedAt = receivedAt
+    }
+
+    /// The batch's row id, writing the row on first use.
+    func id() throws -> Int64? {
+        if let rowId { return rowId }
+        guard let signature else { return nil }
+        try db.execute(sql: "INSERT INTO signed_batch(token_id, content_hashes, signature, received_at) VALUES (?, ?, ?, ?)",
+                       arguments: [tokenId, contentHashes.joined(separator: "\n"), signature, receivedAt])
+        rowId = db.lastInsertedRowID
+        return rowId
     }
 }
 
 /// Applies one change inside the batch's transaction (DESIGN section 4, steps 1–5).
 struct ChangeApplication {
     let change: Change
+    /// `Signatures.contentHash(of: change)`: what a replay must match.
+    let contentHash: String
     let caller: Caller
     let db: Database
     /// The batch's change log, which carries the chain's head from one change to the next.
     let audit: AuditLog
-    /// Whether the change's signature verifies with the device's registered key (nil: no key registered).
-    let signatureValid: Bool?
+    /// How the change proves its device (nil: the device has no registered key).
+    let signature: SignatureCheck?
+    /// The signed batch the change came in, recorded with it for audit when its signature vouches for it.
+    let batch: SignedBatchRecord
     /// When the batch arrived (one time for the whole batch).
     let receivedAt: String
     /// Who made the change, as recorded: the token's principal and the device the node names.
     let actor: String
 
-    init(change: Change, caller: Caller, db: Database, audit: AuditLog, signatureValid: Bool?, receivedAt: String) {
+    init(change: Change, contentHash: String, caller: Caller, db: Database, audit: AuditLog, signature: SignatureCheck?,
+         batch: SignedBatchRecord, receivedAt: String) {
         self.change = change
+        self.contentHash = contentHash
         self.caller = caller
         self.db = db
         self.audit = audit
-        self.signatureValid = signatureValid
+        self.signature = signature
+        self.batch = batch
         self.receivedAt = receivedAt
         let device = change.device.isEmpty ? caller.device : String(change.device.prefix(64))
         actor = "\(caller.principal)/\(device)"
     }
 
     func run() throws -> ChangeResult {
-        let contentHash = Digest.sha256(try CanonicalJSON.encode(change))
         let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?"),
                                         arguments: [change.changeId])
-        // Step 1: idempotence. The same bytes again get the recorded answer and change nothing, even
-        // if the device has enrolled a key since (a replay of an unsigned change sent before that).
-        if let recorded, recorded["content_hash"] as String == contentHash {
+        // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
+        // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
+        if let recorded, try isSameContent(asRecorded: recorded["content_hash"]) {
             return try CanonicalJSON.decode(ChangeResult.self, from: recorded["result"] as String)
         }
         // Step 0 for anything new: a device with a registered key proves the change is its own and unaltered.
@@ -81,21 +149,34 @@ struct ChangeApplication {
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
         // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
         if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return result }
-        try db.executeCached(sql: "INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try CanonicalJSON.string(result), change.signature])
+        let batchId = signature == .validInBatch ? try batch.id() : nil
+        try db.executeCached(sql: """
+            INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try CanonicalJSON.string(result),
+                             change.signature, batchId])
         return result
     }
 
-    /// A device with a registered key must sign every change; the signature covers every byte of it.
+    /// Whether a recorded content hash is this change's: registries before batch signatures hashed
+    /// a signed change together with its signature.
+    private func isSameContent(asRecorded recordedHash: String) throws -> Bool {
+        if recordedHash == contentHash { return true }
+        guard change.signature != nil else { return false }
+        return recordedHash == Digest.sha256(try CanonicalJSON.encode(change))
+    }
+
+    /// A device with a registered key must sign every change, alone or in a signed batch; the
+    /// signature covers every byte of it.
     private func signatureProblem() -> [Rejection]? {
-        guard let signatureValid else { return nil }
-        guard change.signature != nil else {
+        switch signature {
+        case nil, .validAlone, .validInBatch:
+            return nil
+        case .missing:
             return [Rejection(code: "unsigned-change", message: "change \(change.changeId) is not signed, but device \(caller.device) has a registered key")]
-        }
-        guard signatureValid else {
+        case .invalid:
             return [Rejection(code: "bad-signature", message: "change \(change.changeId) does not carry a valid signature of device \(caller.device)")]
         }
-        return nil
     }
 
     private func rejected(_ reasons: [Rejection]) -> ChangeResult {
@@ -231,7 +312,8 @@ struct ChangeApplication {
             if change.fields[.partners] != nil {
                 try db.executeCached(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
                 for partner in resulting.list(.partners) {
-                    try db.executeCached(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id) VALUES (?, ?)", arguments: [partner, change.pledgeId])
+                    try db.executeCached(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id, updated_seq) VALUES (?, ?, ?)",
+                                         arguments: [partner, change.pledgeId, seq])
                 }
             }
         }

@@ -33,8 +33,7 @@ struct SyncController: Sendable {
         }
         let body = try await RequestDecoding.collectBody(request, limit: maximumBodyBytes)
         let push = try RequestDecoding.pushRequest(from: body)
-        let results = try await mapStorageErrors { try await storage.push(push.changes, by: caller) }
-        return jsonResponse(writing: PushResponse(results: results))
+        return jsonResponse(writing: try await mapStorageErrors { try await storage.push(push, by: caller) })
     }
 
     func pull(_ request: Request) async throws -> Response {

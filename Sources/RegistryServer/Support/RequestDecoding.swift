@@ -5,7 +5,7 @@ import PledgeModel
 /// Reads and checks request bodies: size limit, well-formed JSON, no unknown keys, right types.
 enum RequestDecoding {
     /// Keys a push body may hold, at each level.
-    static let pushKeys: Set<String> = ["changes"]
+    static let pushKeys: Set<String> = ["changes", "batchSignature"]
     static let changeKeys: Set<String> = ["changeId", "pledgeId", "fields", "bases", "resolves", "device", "madeAt", "signature"]
 
     /// Collects the body up to `limit` bytes; larger bodies get 413 without being read whole.
@@ -37,6 +37,9 @@ enum RequestDecoding {
         guard let top = object as? [String: Any] else { throw APIError.badRequest("invalid-request", "the body must be a JSON object with a `changes` array") }
         try rejectUnknownKeys(top, allowed: pushKeys, at: "body")
         guard let changes = top["changes"] as? [Any] else { throw APIError.badRequest("invalid-request", "`changes` is required and must be an array") }
+        guard top["batchSignature"].map({ $0 is String || $0 is NSNull }) ?? true else {
+            throw APIError.badRequest("invalid-request", "`batchSignature` must be a string (base64)")
+        }
         for (index, change) in changes.enumerated() {
             guard let change = change as? [String: Any] else { throw APIError.badRequest("invalid-request", "changes[\(index)] must be an object") }
             try rejectUnknownKeys(change, allowed: changeKeys, at: "changes[\(index)]")
@@ -53,7 +56,7 @@ enum RequestDecoding {
                         index += 1
                     }
                 }
-                return PushRequest(changes: changes)
+                return PushRequest(changes: changes, batchSignature: top["batchSignature"] as? String)
             }
         } catch let failure as JSONReader.Failure {
             throw APIError.badRequest("invalid-request", "changes[\(index)]: \(failure)")
@@ -64,15 +67,22 @@ enum RequestDecoding {
     private static func wellFormedPushRequest(from data: Data) throws -> PushRequest? {
         try JSONReader.read(data) { reader in
             var changes: [Change]?
+            var batchSignature: String?
             var onlyKnownKeys = true
             try reader.readObject { reader, key in
-                guard key == "changes" else { onlyKnownKeys = false; return try reader.skipValue() }
-                var list: [Change] = []
-                try reader.readArray { reader in list.append(try Change(json: &reader)) }
-                changes = list
+                switch key {
+                case "changes":
+                    var list: [Change] = []
+                    try reader.readArray { reader in list.append(try Change(json: &reader)) }
+                    changes = list
+                case "batchSignature": batchSignature = reader.readNullIfPresent() ? nil : try reader.readString()
+                default:
+                    onlyKnownKeys = false
+                    try reader.skipValue()
+                }
             }
             guard onlyKnownKeys, reader.unknownMembersSkipped == 0 else { return nil }
-            return changes.map(PushRequest.init(changes:))
+            return changes.map { PushRequest(changes: $0, batchSignature: batchSignature) }
         }
     }
 

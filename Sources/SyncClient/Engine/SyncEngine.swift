@@ -70,11 +70,11 @@ public struct SyncEngine {
         // one and records the previous answer, so node and registry work at the same time.
         var batch = try store.sealedChanges(limit: pushBatchSize)
         guard !batch.isEmpty else { return }
-        var inFlight = Background { [batch] in try client.push(batch) }
+        var inFlight = try send(batch, store: store, client: client)
         while true {
             let next = try sealNext(after: batch, store: store, abandoning: inFlight)
             let response = try inFlight.value()
-            if !next.isEmpty { inFlight = Background { [next] in try client.push(next) } }
+            if !next.isEmpty { inFlight = try send(next, store: store, client: client) }
             do {
                 try record(response, of: batch, registryKey: registryKey, store: store, report: &report)
             } catch {
@@ -87,7 +87,13 @@ public struct SyncEngine {
         }
     }
 
-    /// Seals the batch after `batch`; on failure waits for the request in flight before throwing.
+    /// Signs a sealed batch and sends it in the background.
+    private func send(_ batch: [SealedChange], store: NodeStore, client: RegistryClient) throws -> Background<PushResponse> {
+        let signature = try store.batchSignature(of: batch)
+        return Background { [batch] in try client.push(batch, batchSignature: signature) }
+    }
+
+    /// Seals (and signs) the batch after `batch`; on failure waits for the request in flight before throwing.
     private func sealNext(after batch: [SealedChange], store: NodeStore, abandoning inFlight: Background<PushResponse>) throws -> [SealedChange] {
         do {
             return try store.sealedChanges(limit: pushBatchSize, after: batch.last?.seq ?? 0)
@@ -97,13 +103,12 @@ public struct SyncEngine {
         }
     }
 
-    /// Checks a push answer (every receipt verifies, every change answered) and commits it.
+    /// Checks a push answer (its receipt verifies, every change answered) and commits it.
     private func record(_ response: PushResponse, of batch: [SealedChange], registryKey: String, store: NodeStore,
                         report: inout SyncReport) throws {
-        let receipts = try response.results.map { ($0.receipt, try Signatures.signedBytes(of: $0)) }
-        let verified = Signatures.areValid(receipts, publicKey: registryKey)
-        if let index = verified.firstIndex(of: false) {
-            throw RegistryClientError.protocolError("the receipt for change \(response.results[index].changeId) does not verify with the registry's key")
+        guard let receipt = response.receipt,
+              Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response.results), publicKey: registryKey) else {
+            throw RegistryClientError.protocolError("the push reply's receipt does not verify with the registry's key")
         }
         let answered = Set(response.results.map(\.changeId))
         guard batch.allSatisfy({ answered.contains($0.changeId) }) else {

@@ -55,9 +55,12 @@ public final class RegistryClient {
         try call(HTTPRequestSpec(method: "GET", url: baseURL + "/v1/registry-key"), as: [String: String].self)["publicKey"] ?? ""
     }
 
-    /// Sends sealed changes as one batch; the body is their sealed bytes, unchanged on retry.
-    public func push(_ changes: [SealedChange]) throws -> PushResponse {
-        var body = Data(#"{"changes":["#.utf8)
+    /// Sends sealed changes as one batch with the device's signature over it; the changes are
+    /// their sealed bytes, unchanged on retry.
+    public func push(_ changes: [SealedChange], batchSignature: String) throws -> PushResponse {
+        var body = Data(#"{"batchSignature":"#.utf8)
+        body.append(try CanonicalJSON.encode(batchSignature))
+        body.append(contentsOf: Array(#","changes":["#.utf8))
         for (index, change) in changes.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             body.append(change.body)

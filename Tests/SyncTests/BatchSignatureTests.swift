@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import PledgeModel
+import PledgeSecurity
+import Testing
+import TestSupport
+
+/// A push is signed once for the whole batch by the device and answered with one receipt for the
+/// whole reply: each must still prove every change and every result, and be kept for audit.
+@Suite struct BatchSignatureTests {
+    @Test func aBatchSignatureProvesEveryChangeAndTheReceiptEveryResult() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor-laptop", in: directory, delegation: "KOR", registry: registry)
+        _ = try laptop.addHospital(title: "Enrols the device key")
+        try laptop.sync()
+        let first = try laptop.addHospital(title: "Second")
+        let second = try laptop.addHospital(title: "Third")
+        let sealed = try laptop.store.sealedChanges(limit: 10)
+        #expect(sealed.map(\.pledgeId) == [first, second])
+        let signature = try laptop.store.batchSignature(of: sealed)
+        let http = RawHTTP(base: registry.url)
+        func push(_ bodies: [Data], signature: String?) throws -> PushResponse {
+            var body = Data(#"{"changes":["#.utf8) + Data(bodies.joined(separator: Data(",".utf8))) + Data("]".utf8)
+            if let signature { body += Data(#","batchSignature":"\#(signature)""#.utf8) }
+            body += Data("}".utf8)
+            let reply = try http.send("POST", "/v1/push", token: laptop.token, body: body)
+            #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+            return try CanonicalJSON.decode(PushResponse.self, from: reply.body)
+        }
+        func registryHas(_ id: String) throws -> Bool {
+            try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).status == 200
+        }
+
+        // Neither the batch nor the changes signed: each change refused, typed; nothing written.
+        let unsigned = try push(sealed.map(\.body), signature: nil)
+        #expect(unsigned.results.map { $0.reasons.map(\.code) } == [["unsigned-change"], ["unsigned-change"]])
+        // One change altered after the batch was signed: the signature covers none of them.
+        let tampered = sealed.map(\.body).enumerated().map { index, body in
+            index == 1 ? Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: "Third", with: "Forged").utf8) : body
+        }
+        let forged = try push(tampered, signature: signature)
+        #expect(forged.results.map { $0.reasons.map(\.code) } == [["bad-signature"], ["bad-signature"]])
+        #expect(try !registryHas(first) && !registryHas(second))
+
+        // The batch as signed applies, and the one receipt verifies for exactly these results.
+        let response = try push(sealed.map(\.body), signature: signature)
+        #expect(response.results.map(\.outcome) == [.applied, .applied])
+        #expect(try registryHas(first) && registryHas(second))
+        let registryKey = try #require(http.json(try http.send("GET", "/v1/registry-key", token: laptop.token))?["publicKey"] as? String)
+        let receipt = try #require(response.receipt)
+        #expect(Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response.results), publicKey: registryKey))
+        var altered = response.results
+        altered[1].outcome = .rejected
+        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: altered), publicKey: registryKey))
+        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: Array(response.results.prefix(1))), publicKey: registryKey))
+
+        // Kept for audit: each change names its batch, whose signature verifies with the device's key
+        // over hashes that include the change's own content hash.
+        let changes = try sealed.map { try CanonicalJSON.decode(Change.self, from: $0.body) }
+        let devicePublicKey = try laptop.store.devicePublicKey()
+        try DatabaseQueue(path: registry.databasePath).read { db in
+            for change in changes {
+                let row = try #require(try Row.fetchOne(db, sql: """
+                    SELECT signed_batch.content_hashes, signed_batch.signature FROM received_change
+                    JOIN signed_batch ON signed_batch.id = received_change.batch_id WHERE received_change.change_id = ?
+                    """, arguments: [change.changeId]))
+                let hashes = (row["content_hashes"] as String).split(separator: "\n").map(String.init)
+                #expect(hashes.contains(try Signatures.contentHash(of: change)))
+                #expect(Signatures.isValid(row["signature"], of: Signatures.signedBytes(ofBatch: hashes), publicKey: devicePublicKey))
+            }
+            // The refused attempts recorded nothing; the replay below must not add a batch either.
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signed_batch")! == 2)
+        }
+
+        // The same changes by the other route, each signed alone as in a bundle, are the same
+        // content: the recorded answers come back and nothing changes.
+        let alone = try changes.map { try laptop.sign($0) }.map { try CanonicalJSON.encode($0) }
+        let replay = try push(alone, signature: nil)
+        #expect(replay.results == response.results)
+        #expect(try DatabaseQueue(path: registry.databasePath).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signed_batch") } == 2)
+        // The node, which never saw those answers, syncs them in; nothing is pushed twice.
+        let report = try laptop.sync()
+        #expect(report.pushed == 2 && report.applied == 2 && report.rejected == 0)
+        #expect(try laptop.store.pendingChangeCount() == 0)
+    }
+}
