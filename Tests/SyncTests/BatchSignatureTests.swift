@@ -84,4 +84,25 @@ import TestSupport
         #expect(report.pushed == 2 && report.applied == 2 && report.rejected == 0)
         #expect(try laptop.store.pendingChangeCount() == 0)
     }
+
+    /// A change sealed by an older version carries its own signature inside its sealed bytes; pushed
+    /// in one batch with changes sealed now, each is proven and applied.
+    @Test func aChangeSealedWithItsOwnSignatureSharesABatchWithNewOnes() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor-laptop", in: directory, delegation: "KOR", registry: registry)
+        _ = try laptop.addHospital(title: "Enrols the device key")
+        try laptop.sync()
+        let old = try laptop.addHospital(title: "Sealed by an older version")
+        let sealed = try #require(try laptop.store.sealedChanges(limit: 10).first)
+        let signedAlone = try CanonicalJSON.encode(try laptop.sign(try CanonicalJSON.decode(Change.self, from: sealed.body)))
+        try DatabaseQueue(path: laptop.store.path).write { db in
+            try db.execute(sql: "UPDATE outbox SET body = ? WHERE change_id = ?", arguments: [signedAlone, sealed.changeId])
+        }
+        let new = try laptop.addHospital(title: "Sealed now")
+        let report = try laptop.sync()
+        #expect(report.pushed == 2 && report.applied == 2 && report.rejected == 0, "\(report.rejections)")
+        let http = RawHTTP(base: registry.url)
+        for id in [old, new] { #expect(try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).status == 200) }
+    }
 }

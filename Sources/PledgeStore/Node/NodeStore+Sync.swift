@@ -49,8 +49,16 @@ extension NodeStore {
     /// content hashes, in order (`Signatures.signedBytes(ofBatch:)`).
     public func batchSignature(of batch: [SealedChange]) throws -> String {
         let key = try database.write { db in try SigningKey(privateKey: try Self.devicePrivateKey(db)) }
-        // A sealed body is the change's canonical JSON, so its hash is the registry's content hash.
-        return try key.sign(Signatures.signedBytes(ofBatch: batch.map { Digest.sha256($0.body) }))
+        return try key.sign(Signatures.signedBytes(ofBatch: try batch.map(Self.contentHash(ofSealed:))))
+    }
+
+    /// The registry's content hash of a sealed change. A body sealed by this version is the
+    /// unsigned change's canonical JSON, so it is the hash of the body as it is; one sealed by an
+    /// older version carries a signature, which the content hash leaves out.
+    static func contentHash(ofSealed change: SealedChange) throws -> String {
+        // In canonical JSON a quote inside a string is escaped, so this only matches the member.
+        guard change.body.range(of: Data(#""signature":"#.utf8)) != nil else { return Digest.sha256(change.body) }
+        return try Signatures.contentHash(of: try CanonicalJSON.decode(Change.self, from: change.body))
     }
 
     /// The changes a push would send now, without sealing them (for `sync --dry-run`).
