@@ -79,7 +79,7 @@ final class InvariantChecker {
 
     // MARK: Registry consistency and duplicates
 
-    /// The pledge table, the change log, change_field and conflicts tell one story, and no change was applied twice.
+    /// The pledge table, the change log, the recorded answers and conflicts tell one story, and no change was applied twice.
     func checkRegistryConsistency() {
         var seen: Set<String> = []
         for row in registry.log {
@@ -93,18 +93,18 @@ final class InvariantChecker {
                 violate("write from rejected input: change \(row.changeId) was rejected but change_log row \(row.id) exists")
             }
         }
-        // (A rejected change keeps change_field rows with its bases, so a later change based on it reads them.)
-        for (changeId, _) in registry.changeFields where registry.received[changeId] == nil {
-            violate("change_field names change \(changeId), which received_change does not hold")
-        }
+        // Every field of an accepted change is answered (a later change based on it reads that answer).
         for (changeId, received) in registry.received {
             guard let result = received.result, result.outcome != .rejected else { continue }
             if let body = bodies[changeId] {
                 let expected = Set(body.fields.keys.map(\.rawValue))
                 let recorded = Set(registry.changeFields[changeId]?.keys.map { $0 } ?? [])
                 if expected != recorded {
-                    violate("change \(changeId): change_field has \(recorded.sorted()) but the change set \(expected.sorted())")
+                    violate("change \(changeId): the answer covers \(recorded.sorted()) but the change set \(expected.sorted())")
                 }
+            }
+            for conflictId in result.conflicts where registry.conflicts[conflictId] == nil {
+                violate("change \(changeId) names conflict \(conflictId), which the registry does not hold")
             }
         }
         for (id, pledge) in registry.pledges {
@@ -271,7 +271,7 @@ final class InvariantChecker {
                 violate("lost edit: \(label) never reached the registry"); continue
             }
             guard let applied = registry.changeFields[edit.changeId]?[edit.field.rawValue] else {
-                violate("lost edit: \(label) was accepted but change_field has no entry for the field"); continue
+                violate("lost edit: \(label) was accepted but its answer has no entry for the field"); continue
             }
             if let conflictId = applied.conflictId {
                 if registry.conflicts[conflictId]?.record?.candidates.contains(where: { $0.value == edit.value }) == true {

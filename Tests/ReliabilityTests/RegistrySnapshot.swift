@@ -35,6 +35,8 @@ struct RegistrySnapshot {
         var result: ChangeResult?
     }
 
+    /// What a change did to one field, as its recorded answer tells: the version it produced, or
+    /// the conflict that holds its value (what a later change based on it reads).
     struct ChangeFieldRow {
         var version: Int?
         var conflictId: String?
@@ -111,19 +113,22 @@ struct RegistrySnapshot {
             if result == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
             snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result)
         }
-        for row in try Row.fetchAll(db, sql: "SELECT change_id, field, version, conflict_id FROM change_field ORDER BY change_id, field") {
-            let id: String = row["change_id"], field: String = row["field"]
-            let version: Int? = row["version"], conflict: String? = row["conflict_id"]
-            digest.add("field|\(id)|\(field)|\(version.map(String.init) ?? "-")|\(conflict ?? "-")")
-            snapshot.changeFields[id, default: [:]][field] = ChangeFieldRow(version: version, conflictId: conflict)
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT id, seq, change_id, pledge_id, field, value, kind, actor FROM change_log ORDER BY id") {
-            let text: String = row["value"]
-            let entry = LogRow(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
-                               value: try? CanonicalJSON.decode(FieldValue.self, from: text), kind: row["kind"], actor: row["actor"])
-            if entry.value == nil { snapshot.decodeProblems.append("change_log \(entry.id): value JSON unreadable") }
-            digest.add("log|\(entry.id)|\(entry.seq)|\(entry.changeId)|\(entry.field)|\(text)|\(entry.kind)|\(entry.actor)")
-            snapshot.log.append(entry)
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log ORDER BY id") {
+            let stored = AuditEntry(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
+                                    value: row["value"], kind: row["kind"], actor: row["actor"], receivedAt: row["received_at"],
+                                    previousHash: row["prev_hash"], hash: row["hash"])
+            digest.add("log|\(stored.id)|\(stored.seq)|\(stored.changeId)|\(stored.field)|\(stored.value)|\(stored.kind)|\(stored.actor)")
+            // One row per field, as the checks read the log: an entry records every field one change set in one way.
+            guard let values = try? stored.fieldValues(), !values.isEmpty else {
+                snapshot.decodeProblems.append("change_log \(stored.id): value JSON unreadable")
+                continue
+            }
+            for (field, text) in values {
+                let entry = LogRow(id: stored.id, seq: stored.seq, changeId: stored.changeId, pledgeId: stored.pledgeId, field: field,
+                                   value: try? CanonicalJSON.decode(FieldValue.self, from: text), kind: stored.kind, actor: stored.actor)
+                if entry.value == nil { snapshot.decodeProblems.append("change_log \(stored.id): value of \(field) unreadable") }
+                snapshot.log.append(entry)
+            }
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, pledge_id, field, state, record, opened_seq FROM conflict ORDER BY id") {
             let id: String = row["id"]
@@ -133,6 +138,14 @@ struct RegistrySnapshot {
             if record == nil { snapshot.decodeProblems.append("conflict \(id): record JSON unreadable") }
             snapshot.conflicts[id] = ConflictRow(pledgeId: row["pledge_id"], field: row["field"], state: row["state"],
                                                  record: record, openedSeq: row["opened_seq"])
+        }
+        for (id, received) in snapshot.received {
+            guard let result = received.result, result.outcome != .rejected else { continue }
+            for (field, answered) in result.fields {
+                let conflictId = result.conflicts.first { snapshot.conflicts[$0]?.field == field.rawValue }
+                snapshot.changeFields[id, default: [:]][field.rawValue] = ChangeFieldRow(version: conflictId == nil ? answered.version : nil,
+                                                                                         conflictId: conflictId)
+            }
         }
         snapshot.seq = try Int.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'seq'") ?? 0
         digest.add("seq|\(snapshot.seq)")

@@ -108,4 +108,27 @@ import TestSupport
         #expect(report.pushed == 2 && report.applied == 2 && report.openConflicts == 0)
         #expect(try laptop.pledge(id).integer(.women) == 25)
     }
+
+    /// A second edit made while the first is still in flight, when the first turns out to be a
+    /// conflict candidate, joins that conflict: it never overwrites the value the first lost to.
+    @Test func anEditBuiltOnAChangeHeldAsACandidateJoinsItsConflict() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor1", in: directory, delegation: "KOR", registry: registry)
+        let desk = try TestNode("kor2", in: directory, delegation: "KOR", registry: registry)
+        let id = try laptop.addHospital(title: "Original")
+        try laptop.sync()
+        try desk.sync()
+        try desk.store.edit(id, setting: [.title: .text("Desk")])
+        try desk.sync()
+        // The laptop's first edit is sealed before it learns of the desk's; its second builds on it.
+        try laptop.store.edit(id, setting: [.title: .text("Laptop 1")])
+        _ = try laptop.store.sealedChanges(limit: 10)
+        try laptop.store.edit(id, setting: [.title: .text("Laptop 2")])
+        let report = try laptop.sync()
+        #expect(report.pushed == 2 && report.mergedWithConflicts == 2 && report.openConflicts == 1)
+        #expect(try laptop.pledge(id).text(.title) == "Desk")
+        let conflict = try #require(try laptop.store.conflicts().first)
+        #expect(Set(conflict.candidates.map(\.value)) == [.text("Desk"), .text("Laptop 1"), .text("Laptop 2")])
+    }
 }

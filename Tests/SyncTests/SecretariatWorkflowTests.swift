@@ -118,8 +118,8 @@ import TestSupport
 
         // Change one byte of one entry's value: 12 → 13.
         let database = try DatabaseQueue(path: registry.databasePath)
-        let target = try #require(try database.read { try Int.fetchOne($0, sql: "SELECT id FROM change_log WHERE field = 'women' AND value = '12'") })
-        try database.write { try $0.execute(sql: "UPDATE change_log SET value = '13' WHERE id = ?", arguments: [target]) }
+        let target = try #require(try database.read { try Int.fetchOne($0, sql: #"SELECT id FROM change_log WHERE instr(value, '"women":12') > 0"#) })
+        try database.write { try $0.execute(sql: #"UPDATE change_log SET value = replace(value, '"women":12', '"women":13') WHERE id = ?"#, arguments: [target]) }
         let tampered = try PledgeBinary.run(["registry", "audit", "verify", "--db", registry.databasePath])
         #expect(tampered.status == 1)
         #expect(tampered.stderr.contains("entry \(target) was altered"))

@@ -41,8 +41,11 @@ extension PledgeCommand {
             if let registry {
                 Console.out("registry log for \(pledge.text(.ref) ?? pledge.id):")
                 var table = Table(headings: ["AT", "FIELD", "VALUE", "HOW", "BY", "CHANGE"])
-                table.rows = registry.entries.map {
-                    [$0.receivedAt, $0.field, Self.display($0.value), $0.kind, $0.actor, String($0.changeId.prefix(8))]
+                // A line per field: an entry records all the fields one change set in one way.
+                table.rows = try registry.entries.flatMap { entry in
+                    try entry.fieldValues().map { field, value in
+                        [entry.receivedAt, field, Self.display(value), entry.kind, entry.actor, String(entry.changeId.prefix(8))]
+                    }
                 }
                 Console.out(table.render(maximumWidth: 40))
                 for conflict in registry.conflicts {

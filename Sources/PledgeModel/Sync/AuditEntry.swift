@@ -8,9 +8,11 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public var changeId: String
     /// The pledge concerned.
     public var pledgeId: String
-    /// The field concerned.
+    /// The fields concerned, comma-separated in name order (one entry per change and kind). Entries
+    /// written before version 5 of the registry name a single field.
     public var field: String
-    /// The value, as JSON text.
+    /// The values as one JSON object by field name; in entries before version 5, the one field's
+    /// value as JSON text. `fieldValues()` reads both forms.
     public var value: String
     /// `applied`, `candidate` (held in a conflict), `resolution` or `derived` (set by the registry itself).
     public var kind: String
@@ -40,6 +42,17 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.receivedAt = receivedAt
         self.previousHash = previousHash
         self.hash = hash
+    }
+}
+
+extension AuditEntry {
+    /// Each field the entry records and its value as JSON text, in field name order.
+    public func fieldValues() throws -> [(field: String, value: String)] {
+        // A field value is never a JSON object, so an object is the per-change form.
+        guard value.hasPrefix("{") else { return [(field, value)] }
+        return try CanonicalJSON.decode(FieldMap.self, from: value)
+            .sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { ($0.key.rawValue, try CanonicalJSON.string($0.value)) }
     }
 }
 

@@ -15,9 +15,11 @@ struct ConflictLedger {
         if let open = try openConflict(pledgeId: pledgeId, field: field, preferring: joining) {
             record = open
         } else {
+            // The last entry that set the field: it names the field alone (older entries) or in its list.
             let setter = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT change_id, actor, received_at FROM change_log
-                WHERE pledge_id = ? AND field = ? AND kind IN ('applied', 'resolution') ORDER BY id DESC LIMIT 1
+                WHERE pledge_id = ?1 AND kind IN ('applied', 'resolution') AND instr(',' || field || ',', ',' || ?2 || ',') > 0
+                ORDER BY id DESC LIMIT 1
                 """), arguments: [pledgeId, field.rawValue])
             let kept = ConflictCandidate(number: 1, value: current?.value ?? .null, changeId: setter?["change_id"] ?? "",
                                          actor: setter?["actor"] ?? "", receivedAt: setter?["received_at"] ?? "")

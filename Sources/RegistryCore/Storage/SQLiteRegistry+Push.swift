@@ -216,17 +216,22 @@ struct ChangeApplication {
             case .version(let version):
                 base = version
             case .change(let earlier):
-                if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, conflict_id FROM change_field WHERE change_id = ? AND field = ?"),
-                                              arguments: [earlier, field.rawValue]) {
-                    // "The version that change produced"; if it was held as a candidate, this value joins that conflict.
-                    if let version = row["version"] as Int? { base = version } else { base = -1; joins = row["conflict_id"] }
-                } else if try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM received_change WHERE change_id = ?"), arguments: [earlier]) ?? 0 > 0 {
+                guard let produced = try EarlierChange.outcome(of: earlier, for: field, db: db) else {
+                    return rejected([Rejection(code: "unknown-base-change", field: field.rawValue,
+                                               message: "\(field.rawValue) is based on change \(earlier), which the registry has not received")])
+                }
+                switch produced {
+                case .version(let version):
+                    // "The version that change produced".
+                    base = version
+                case .candidate(let conflictId):
+                    // It was held as a candidate: this value joins that conflict.
+                    base = -1
+                    joins = conflictId
+                case .nothing:
                     // Based on a change that was refused (or did not touch this field): the editor's
                     // knowledge is unknown, so the value merges as a concurrent edit; never an overwrite.
                     base = 0
-                } else {
-                    return rejected([Rejection(code: "unknown-base-change", field: field.rawValue,
-                                               message: "\(field.rawValue) is based on change \(earlier), which the registry has not received")])
                 }
             }
             let decision = FieldMerge.decide(base: base, incoming: value, current: current,
@@ -268,6 +273,8 @@ struct ChangeApplication {
         let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
         var fields = stored
         var conflictIds: [String] = []
+        // What the change did, by kind, for the change log: one entry per kind, not one per field.
+        var appliedValues = FieldMap(), resolvedValues = FieldMap(), candidateValues = FieldMap()
         // Asked once per change rather than once per applied field: most pledges have no open conflict.
         let hasOpenConflict = try !stored.isEmpty && Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE pledge_id = ? AND state = 'open')"),
@@ -276,31 +283,35 @@ struct ChangeApplication {
             switch item.decision {
             case .apply:
                 fields[item.field] = VersionedValue(value: item.value, version: seq)
-                try recordField(item.field, version: seq, conflict: nil)
                 if hasOpenConflict, !resolutions.contains(where: { $0.field == item.field }) {
                     // An edit made while the field is in conflict joins the conflict as a candidate,
                     // so a later resolution cannot silently discard it.
                     try ConflictLedger(db: db).addToOpenConflict(pledgeId: change.pledgeId, field: item.field, value: item.value,
                                                                  changeId: change.changeId, actor: actor, at: receivedAt)
                 }
-                let isResolution = resolutions.contains { $0.field == item.field }
-                try log(item.field, item.value, seq: seq, kind: isResolution ? "resolution" : "applied")
+                if resolutions.contains(where: { $0.field == item.field }) {
+                    resolvedValues[item.field] = item.value
+                } else {
+                    appliedValues[item.field] = item.value
+                }
             case .unchanged:
-                try recordField(item.field, version: stored[item.field]?.version ?? 0, conflict: nil)
+                break
             case .conflict:
                 let conflictId = try ConflictLedger(db: db).addCandidate(
                     pledgeId: change.pledgeId, field: item.field, value: item.value, current: stored[item.field],
                     changeId: change.changeId, actor: actor, at: receivedAt, joining: item.joins, seq: seq)
                 conflictIds.append(conflictId)
-                try recordField(item.field, version: nil, conflict: conflictId)
-                try log(item.field, item.value, seq: seq, kind: "candidate")
+                candidateValues[item.field] = item.value
             }
         }
-        for (field, value) in derived.sorted(by: { $0.key < $1.key }) {
+        for (field, value) in derived {
             fields[field] = VersionedValue(value: value, version: seq)
             resulting[field] = value
-            try log(field, value, seq: seq, kind: "derived", by: "REGISTRY")
         }
+        try log(appliedValues, seq: seq, kind: "applied")
+        try log(resolvedValues, seq: seq, kind: "resolution")
+        try log(candidateValues, seq: seq, kind: "candidate")
+        try log(derived, seq: seq, kind: "derived", by: "REGISTRY")
         for conflict in resolutions {
             try ConflictLedger(db: db).close(conflict, with: resulting[conflict.field], by: actor)
         }
@@ -323,13 +334,33 @@ struct ChangeApplication {
                             fields: answered, conflicts: conflictIds)
     }
 
-    private func recordField(_ field: PledgeField, version: Int?, conflict: String?) throws {
-        try db.executeCached(sql: "INSERT OR REPLACE INTO change_field(change_id, field, version, conflict_id) VALUES (?, ?, ?, ?)",
-                       arguments: [change.changeId, field.rawValue, version, conflict])
+    private func log(_ values: FieldMap, seq: Int, kind: String, by who: String? = nil) throws {
+        try audit.append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, values: values,
+                         kind: kind, actor: who ?? actor, at: receivedAt)
     }
+}
 
-    private func log(_ field: PledgeField, _ value: FieldValue, seq: Int, kind: String, by who: String? = nil) throws {
-        try audit.append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, field: field, value: value,
-                                    kind: kind, actor: who ?? actor, at: receivedAt)
+/// What an earlier change did to a field, for a later change whose base is "the version that change produced".
+enum EarlierChange: Equatable {
+    /// The field's version after that change (applied, or already equal).
+    case version(Int)
+    /// The change's value was held as a candidate of this conflict.
+    case candidate(String)
+    /// The change was refused, or did not set the field.
+    case nothing
+
+    /// Read from the earlier change's recorded answer (nil: the registry never received it), which
+    /// names each field's version and the conflicts the change joined; no per-field table is kept.
+    static func outcome(of changeId: String, for field: PledgeField, db: Database) throws -> EarlierChange? {
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT result FROM received_change WHERE change_id = ?"),
+                                             arguments: [changeId]) else { return nil }
+        let result = try CanonicalJSON.decode(ChangeResult.self, from: text)
+        guard result.outcome != .rejected, let answered = result.fields[field] else { return .nothing }
+        for conflictId in result.conflicts {
+            let held = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE id = ? AND field = ?)"),
+                                         arguments: [conflictId, field.rawValue]) ?? false
+            if held { return .candidate(conflictId) }
+        }
+        return .version(answered.version)
     }
 }
