@@ -30,7 +30,8 @@ enum MemoryPullScenario {
         let node = BenchNode(store: store, url: registry.server.url, token: token)
         _ = try node.sync()
         let health = try HealthFloor.measure(url: registry.server.url, rounds: context.sizes.healthRounds)
-        let idle = try (0..<max(3, context.sizes.noOpRounds / 5)).map { _ in try node.sync(serverCPU: registry.server.cpuSeconds) }
+        // As many rounds as the other no-op rows: a median of ten moved by a third between runs.
+        let idle = try (0..<max(3, context.sizes.noOpRounds)).map { _ in try node.sync(serverCPU: registry.server.cpuSeconds) }
         let idleMedian = Statistics.median(idle.map(\.seconds))
         let idleMiddle = idle.sorted { $0.seconds < $1.seconds }[(idle.count - 1) / 2]
         return [
