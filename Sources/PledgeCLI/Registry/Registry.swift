@@ -9,7 +9,7 @@ import RegistryServer
 extension PledgeCommand {
     /// `pledge registry …`: run and operate the central registry.
     struct Registry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self, Audit.self, Bundle.self])
+        static let configuration = CommandConfiguration(abstract: "Run and operate the central registry.", subcommands: [Serve.self, Token.self, Key.self, Audit.self, Bundle.self])
     }
 }
 
@@ -45,6 +45,20 @@ extension PledgeCommand.Registry {
                 logger: logger,
                 onRunning: { port in Console.out("listening on http://\(host):\(port)") })
             try await app.runService()
+        }
+    }
+
+    /// `pledge registry key`: the public key that signs receipts and return bundles, to hand to
+    /// delegations with their tokens so they can pin it (`pledge init --registry-key`).
+    struct Key: AsyncRunnableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the registry's public key (signs receipts), for nodes to pin with `pledge init --registry-key`.")
+
+        @OptionGroup var database: RegistryDatabaseOptions
+        @Flag(help: "Print {\"publicKey\": …} as JSON.") var json = false
+
+        func execute() async throws {
+            let key = try await database.open().registryPublicKey()
+            if json { try Console.json(["publicKey": key]) } else { Console.out(key) }
         }
     }
 

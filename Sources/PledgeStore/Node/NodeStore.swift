@@ -40,7 +40,7 @@ public final class NodeStore: Sendable {
     // MARK: Settings
 
     /// Sets this node's identity; refuses if it already has one.
-    public func initialize(_ identity: NodeIdentity) throws {
+    public func initialize(_ identity: NodeIdentity, registryPublicKey: String? = nil) throws {
         try database.write { db in
             if let existing = try Self.identity(db) {
                 throw StoreError.alreadyInitialized(existing.delegation ?? "the Secretariat")
@@ -48,6 +48,9 @@ public final class NodeStore: Sendable {
             try Self.setSetting(db, "identity", try CanonicalJSON.string(identity))
             // Every change this device makes is signed with its own Ed25519 key, made here once.
             try Self.setSetting(db, "device_private_key", Signatures.makePrivateKey())
+            // A key given by the operator is pinned: receipts must verify with it from the first sync
+            // on, instead of with whatever key the registry first presents (trust on first use).
+            if let registryPublicKey { try Self.setSetting(db, "registry_public_key", registryPublicKey) }
         }
     }
 

@@ -76,7 +76,7 @@ public struct SyncEngine {
             let response = try inFlight.value()
             if !next.isEmpty { inFlight = try send(next, store: store, client: client) }
             do {
-                try record(response, of: batch, registryKey: registryKey, store: store, report: &report)
+                try record(response, of: batch, registryKey: registryKey, store: store, client: client, report: &report)
             } catch {
                 if !next.isEmpty { inFlight.finish() }
                 throw error
@@ -105,9 +105,15 @@ public struct SyncEngine {
 
     /// Checks a push answer (its receipt verifies, every change answered) and commits it.
     private func record(_ response: PushResponse, of batch: [SealedChange], registryKey: String, store: NodeStore,
-                        report: inout SyncReport) throws {
+                        client: RegistryClient, report: inout SyncReport) throws {
         guard let receipt = response.receipt,
               Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response.results), publicKey: registryKey) else {
+            // Say why, when it is the key: a registry other than the one this node trusts (pinned or first met).
+            if let presented = try? client.registryPublicKey(), presented != registryKey {
+                throw RegistryClientError.protocolError(
+                    "the registry signs with key \(presented), not with the key this node trusts (\(registryKey)): it is not the registry "
+                    + "this node was set up for, or its key was replaced; nothing of its reply was applied, ask its operator")
+            }
             throw RegistryClientError.protocolError("the push reply's receipt does not verify with the registry's key")
         }
         let answered = Set(response.results.map(\.changeId))
