@@ -98,6 +98,7 @@ import Testing
         }
         try expectSameBytes(PullPage(pledges: states, cursor: "s42", hasMore: true))
         try expectSameBytes(PullPage(pledges: [], cursor: "", hasMore: false))
+        try expectSameBytes(PullPage(pledges: states, cursor: "s43", hasMore: false, left: [generator.text(), generator.text()]))
     }
 
     /// The registry splices stored fields into pull pages; nodes must get the bytes of the decoded page.
@@ -108,16 +109,18 @@ import Testing
                 PledgeState(id: generator.text(), fields: generator.fields { VersionedValue(value: $0.value(), version: $0.next(9_999)) },
                             conflicts: (0..<generator.next(3)).map { _ in generator.conflict() })
             }
-            let page = PullPage(pledges: states, cursor: "s\(pledgeCount)", hasMore: pledgeCount == 7)
+            let page = PullPage(pledges: states, cursor: "s\(pledgeCount)", hasMore: pledgeCount == 7,
+                                left: pledgeCount == 1 ? [generator.text()] : nil)
             // What the registry stores is what the canonical coder wrote.
             let spliced = EncodedPullPage(pledges: try states.map { state in
                 EncodedPullPage.Entry(id: state.id, fieldsJSON: try CanonicalJSON.string(state.fields), conflicts: state.conflicts)
-            }, cursor: page.cursor, hasMore: page.hasMore)
+            }, cursor: page.cursor, hasMore: page.hasMore, left: page.left)
             var writer = JSONWriter()
             spliced.writeJSON(to: &writer)
             #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try CanonicalJSON.encodeWithFoundation(page), as: UTF8.self))
             let decoded = try spliced.decoded()
-            #expect(decoded.pledges == page.pledges && decoded.cursor == page.cursor && decoded.hasMore == page.hasMore)
+            #expect(decoded.pledges == page.pledges && decoded.cursor == page.cursor && decoded.hasMore == page.hasMore
+                    && decoded.left == page.left)
         }
     }
 

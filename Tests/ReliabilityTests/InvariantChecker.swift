@@ -212,9 +212,13 @@ final class InvariantChecker {
                 }
                 count("convergedPledgeViews")
             }
+            // A joint pledge that stopped naming the node's delegation left its scope: the pull said
+            // so and the node dropped its copy (it may keep one only while its own changes wait).
             let stale = Set(byId.keys).subtracting(inScope)
-            for id in stale where registry.pledges[id] == nil { violate("convergence: \(node.name) shows pledge \(id), which the registry does not have") }
-            count("outOfScopeCopies", stale.count)
+            for id in stale.sorted() {
+                if registry.pledges[id] == nil { violate("convergence: \(node.name) shows pledge \(id), which the registry does not have") }
+                else { violate("convergence: \(node.name) still shows pledge \(id), which left its scope") }
+            }
             let expectedConflicts = Set(inScope.flatMap { registry.openConflicts(of: $0).map(\.id) })
             let shownConflicts = Set(node.conflicts.filter { registry.inScope($0.pledgeId, of: node.principal) }.map(\.id))
             if shownConflicts != expectedConflicts {

@@ -84,4 +84,53 @@ import TestSupport
         #expect(try await registry.pull(after: "s9", limit: 10, for: ghana).decoded().pledges.isEmpty)
         #expect(try await registry.pull(after: "s6", limit: 1, for: ghana).decoded().pledges.map(\.id) == [joint])
     }
+
+    /// A joint pledge that stops naming a partner leaves the partner's scope: its nodes drop their
+    /// copy on their next sync, whatever the page size; named again, it comes back.
+    @Test func aPledgeThatStopsNamingAPartnerLeavesThatPartnersNodes() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let korea = try TestNode("kor-laptop", in: directory, delegation: "KOR", registry: registry)
+        let ghana = try TestNode("gha-laptop", in: directory, delegation: "GHA", registry: registry)
+        let ghanaByOnes = try TestNode("gha-desk", in: directory, delegation: "GHA", registry: registry)
+        ghanaByOnes.pageSize = 1
+        var joint: [String] = []
+        for round in 1...3 {
+            let id = try korea.addHospital(title: "Joint \(round)")
+            _ = try korea.store.edit(id, setting: [.partners: .list(["GHA"])])
+            joint.append(id)
+        }
+        let ghanaOwn = try ghana.addHospital(title: "Ghana's own")
+        try korea.sync()
+        try ghana.sync()
+        try ghanaByOnes.sync()
+        #expect(Set(try ghana.allPledges().keys) == Set(joint + [ghanaOwn]))
+
+        // KOR drops GHA from two of them; between the two, another joint pledge changes.
+        _ = try korea.store.edit(joint[0], setting: [.partners: .list([])])
+        try korea.sync()
+        _ = try korea.store.edit(joint[2], setting: [.title: .text("Joint 3, revised")])
+        try korea.sync()
+        _ = try korea.store.edit(joint[1], setting: [.partners: .list(["FJI"])])
+        try korea.sync()
+        for node in [ghana, ghanaByOnes] {
+            try node.sync()
+            #expect(Set(try node.allPledges().keys) == [joint[2], ghanaOwn], "\(node.name)")
+            #expect(try node.pledge(joint[2]).text(.title) == "Joint 3, revised")
+        }
+        let fresh = try TestNode("gha-new", in: directory, delegation: "GHA", registry: registry)
+        try fresh.sync()
+        #expect(Set(try fresh.allPledges().keys) == [joint[2], ghanaOwn])
+
+        // Named again: back on GHA's nodes, and then nothing more to pull.
+        _ = try korea.store.edit(joint[0], setting: [.partners: .list(["GHA", "FJI"])])
+        try korea.sync()
+        for node in [ghana, ghanaByOnes, fresh] {
+            try node.sync()
+            #expect(Set(try node.allPledges().keys) == [joint[0], joint[2], ghanaOwn], "\(node.name)")
+            #expect(try node.sync().pulled == 0)
+        }
+        // KOR's own node keeps every pledge it owns.
+        #expect(Set(try korea.allPledges().keys) == Set(joint))
+    }
 }

@@ -230,17 +230,18 @@ extension PledgeState: CanonicalJSONReadable {
 
 extension PullPage: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var pledges: [PledgeState]?, cursor: String?, hasMore: Bool?
+        var pledges: [PledgeState]?, cursor: String?, hasMore: Bool?, left: [String]?
         try reader.readObject { reader, key in
             switch key {
             case "pledges": pledges = try reader.read()
             case "cursor": cursor = try reader.readString()
             case "hasMore": hasMore = try reader.readBool()
+            case "left": left = try reader.optional { try $0.readStrings() }
             default: try reader.skipUnknownMember()
             }
         }
         self.init(pledges: try reader.required(pledges, "pledges"), cursor: try reader.required(cursor, "cursor"),
-                  hasMore: try reader.required(hasMore, "hasMore"))
+                  hasMore: try reader.required(hasMore, "hasMore"), left: left)
     }
 }
 

@@ -161,6 +161,7 @@ extension PullPage: CanonicalJSONWritable {
         writer.object { writer in
             writer.member("cursor") { writer in writer.string(cursor) }
             writer.member("hasMore") { writer in writer.boolean(hasMore) }
+            writer.member("left", ifPresent: left) { writer, left in writer.strings(left) }
             writer.member("pledges") { writer in writer.value(pledges) }
         }
     }

@@ -28,12 +28,15 @@ public struct EncodedPullPage: CanonicalJSONWritable, Sendable {
     public var cursor: String
     /// Whether more pages follow.
     public var hasMore: Bool
+    /// Pledges that left the caller's scope after the cursor; nil when none did.
+    public var left: [String]?
 
     /// Creates a page.
-    public init(pledges: [Entry], cursor: String, hasMore: Bool) {
+    public init(pledges: [Entry], cursor: String, hasMore: Bool, left: [String]? = nil) {
         self.pledges = pledges
         self.cursor = cursor
         self.hasMore = hasMore
+        self.left = left
     }
 
     /// The same page decoded, as a node reads it.
@@ -41,7 +44,7 @@ public struct EncodedPullPage: CanonicalJSONWritable, Sendable {
         PullPage(pledges: try pledges.map { entry in
             PledgeState(id: entry.id, fields: try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: entry.fieldsJSON),
                         conflicts: entry.conflicts)
-        }, cursor: cursor, hasMore: hasMore)
+        }, cursor: cursor, hasMore: hasMore, left: left)
     }
 
     public func writeJSON(to writer: inout JSONWriter) {
@@ -49,6 +52,7 @@ public struct EncodedPullPage: CanonicalJSONWritable, Sendable {
         writer.object { writer in
             writer.member("cursor") { writer in writer.string(cursor) }
             writer.member("hasMore") { writer in writer.boolean(hasMore) }
+            writer.member("left", ifPresent: left) { writer, left in writer.strings(left) }
             writer.member("pledges") { writer in
                 writer.array(pledges) { writer, entry in
                     writer.object { writer in

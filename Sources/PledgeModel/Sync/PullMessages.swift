@@ -84,12 +84,16 @@ public struct PullPage: Codable, Sendable {
     public var cursor: String
     /// Whether more pages follow.
     public var hasMore: Bool
+    /// Pledges that left the caller's scope after the cursor (a joint pledge that no longer names
+    /// the caller's delegation), so the node drops its copy; nil when none did.
+    public var left: [String]?
 
     /// Creates a page.
-    public init(pledges: [PledgeState], cursor: String, hasMore: Bool) {
+    public init(pledges: [PledgeState], cursor: String, hasMore: Bool, left: [String]? = nil) {
         self.pledges = pledges
         self.cursor = cursor
         self.hasMore = hasMore
+        self.left = left
     }
 }
 

@@ -130,8 +130,9 @@ extension NodeStore {
     /// cursor the page was asked for, when the caller knows it (else the stored one is read).
     public func applyPullPage(_ page: PullPage, requestedAfter: String? = nil) throws {
         // An empty page that leaves the cursor where it is (every no-op sync) changes nothing: no write.
-        if page.pledges.isEmpty, try page.cursor == (requestedAfter ?? pullCursor()) { return }
+        if page.pledges.isEmpty, page.left == nil, try page.cursor == (requestedAfter ?? pullCursor()) { return }
         try database.write { db in
+            try Self.dropCopies(db, leftScope: page.left ?? [])
             let hasOutbox = try Int.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox)")) ?? 0 > 0
             var nextSeq = try StoredPledge.nextCreatedSeq(db)
             for state in page.pledges {
@@ -143,6 +144,18 @@ extension NodeStore {
             }
             try Self.replaceConflicts(db, of: page.pledges)
             try Self.setSetting(db, "cursor", page.cursor)
+        }
+    }
+
+    /// Drops the node's copy of pledges that left its scope (a joint pledge that no longer names this
+    /// delegation), with their conflicts. A pledge with changes still in the outbox stays until they
+    /// are answered: nothing unsent is thrown away.
+    private static func dropCopies(_ db: Database, leftScope ids: [String]) throws {
+        for id in ids {
+            let pending = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox WHERE pledge_id = ?)"), arguments: [id]) ?? false
+            guard !pending else { continue }
+            try db.executeCached(sql: "DELETE FROM pledge WHERE id = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM conflict WHERE pledge_id = ?", arguments: [id])
         }
     }
 

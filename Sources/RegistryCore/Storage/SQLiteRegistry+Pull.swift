@@ -28,6 +28,7 @@ extension SQLiteRegistry {
         let sequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'")) ?? 0
         guard after <= sequence else { throw RegistryError.invalidCursor(PullCursor.encode(after)) }
         let rows: [Row]
+        var exits: [Row] = []
         switch principal {
         case .secretariat:
             rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, fields, updated_seq FROM pledge WHERE updated_seq > ? ORDER BY updated_seq LIMIT ?"),
@@ -47,16 +48,26 @@ extension SQLiteRegistry {
                     WHERE pledge_partner.delegation = ?2 AND pledge_partner.updated_seq > ?1 ORDER BY pledge_partner.updated_seq LIMIT ?3)
                 ORDER BY updated_seq LIMIT ?3
                 """), arguments: [after, code, pageSize + 1])
+            // Joint pledges that stopped naming it, in the same sequence order.
+            exits = try Row.fetchAll(db.cachedStatement(sql: "SELECT pledge_id, seq FROM scope_exit WHERE delegation = ? AND seq > ? ORDER BY seq LIMIT ?"),
+                                     arguments: [code, after, pageSize + 1])
         }
-        let page = rows.prefix(pageSize)
-        let conflicts = try conflicts(db, pledges: page.map { $0["id"] as String })
+        // Pledges and exits in one sequence order, cut at the page size; each has its own sequence number.
+        let items = (rows.map { (seq: $0["updated_seq"] as Int, pledge: Optional($0), exit: String?.none) }
+                     + exits.map { (seq: $0["seq"] as Int, pledge: Row?.none, exit: Optional($0["pledge_id"] as String)) })
+            .sorted { $0.seq < $1.seq }
+        let page = items.prefix(pageSize)
+        let pageRows = page.compactMap(\.pledge)
+        let left = page.compactMap(\.exit)
+        let conflicts = try conflicts(db, pledges: pageRows.map { $0["id"] as String })
         // The stored fields are already the wire's canonical JSON: spliced in, not decoded.
-        let pledges = page.map { row -> EncodedPullPage.Entry in
+        let pledges = pageRows.map { row -> EncodedPullPage.Entry in
             let id: String = row["id"]
             return EncodedPullPage.Entry(id: id, fieldsJSON: row["fields"], conflicts: conflicts[id] ?? [])
         }
-        let last = page.last.map { $0["updated_seq"] as Int } ?? after
-        return EncodedPullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: rows.count > pageSize)
+        let last = page.last?.seq ?? after
+        return EncodedPullPage(pledges: pledges, cursor: PullCursor.encode(last), hasMore: items.count > pageSize,
+                               left: left.isEmpty ? nil : left)
     }
 }
 

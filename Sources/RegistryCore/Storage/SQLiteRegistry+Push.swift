@@ -321,6 +321,7 @@ struct ChangeApplication {
                 ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
                 """, arguments: [change.pledgeId, resulting.delegation, try CanonicalJSON.string(fields), seq])
             if change.fields[.partners] != nil {
+                try recordScopeExits(from: Pledge(id: change.pledgeId, fields: stored.mapValues(\.value)), to: resulting, seq: seq)
                 try db.executeCached(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
                 for partner in resulting.list(.partners) {
                     try db.executeCached(sql: "INSERT OR IGNORE INTO pledge_partner(delegation, pledge_id, updated_seq) VALUES (?, ?, ?)",
@@ -332,6 +333,21 @@ struct ChangeApplication {
         for item in decisions { answered[item.field] = fields[item.field] ?? VersionedValue(value: .null, version: 0) }
         return ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
                             fields: answered, conflicts: conflictIds)
+    }
+
+    /// A partner the pledge no longer names leaves its scope at `seq`; its nodes learn it in their
+    /// next pull and drop their copy. A partner named (again) is in scope: no exit stands for it.
+    private func recordScopeExits(from before: Pledge, to after: Pledge, seq: Int) throws {
+        let remaining = Set(after.list(.partners))
+        for partner in before.list(.partners) where !remaining.contains(partner) && partner != after.delegation {
+            try db.executeCached(sql: """
+                INSERT INTO scope_exit(delegation, pledge_id, seq) VALUES (?, ?, ?)
+                ON CONFLICT(delegation, pledge_id) DO UPDATE SET seq = excluded.seq
+                """, arguments: [partner, change.pledgeId, seq])
+        }
+        for partner in remaining {
+            try db.executeCached(sql: "DELETE FROM scope_exit WHERE delegation = ? AND pledge_id = ?", arguments: [partner, change.pledgeId])
+        }
     }
 
     private func log(_ values: FieldMap, seq: Int, kind: String, by who: String? = nil) throws {
