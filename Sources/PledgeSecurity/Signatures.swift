@@ -49,14 +49,17 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
-    /// The bytes a push reply's batch receipt covers: every result without a receipt of its own, in
-    /// order, as a canonical JSON array.
-    public static func signedBytes(of results: [ChangeResult]) throws -> Data {
-        try CanonicalJSON.encode(results.map { result in
-            var copy = result
-            copy.receipt = nil
-            return copy
-        })
+    /// The bytes a push reply's receipt covers: the reply without its receipt (every result, without
+    /// a receipt of its own, and the log's head), in canonical JSON.
+    public static func signedBytes(of response: PushResponse) throws -> Data {
+        var copy = response
+        copy.receipt = nil
+        copy.results = copy.results.map { result in
+            var plain = result
+            plain.receipt = nil
+            return plain
+        }
+        return try CanonicalJSON.encode(copy)
     }
 
     /// The bytes a push batch's signature covers: a fixed label, then the content hash of each change

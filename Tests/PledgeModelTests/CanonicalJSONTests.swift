@@ -92,6 +92,8 @@ import Testing
         try expectSameBytes(PushRequest(changes: (0..<5).map { _ in generator.change() }, batchSignature: generator.text()))
         try expectSameBytes(PushResponse(results: (0..<5).map { _ in generator.result() }))
         try expectSameBytes(PushResponse(results: (0..<5).map { _ in generator.result() }, receipt: generator.text()))
+        try expectSameBytes(PushResponse(results: (0..<2).map { _ in generator.result() },
+                                         auditHead: AuditHead(entry: generator.next(9_999) + 1, hash: generator.text()), receipt: generator.text()))
         let states = (0..<5).map { _ in
             PledgeState(id: generator.text(), fields: generator.fields { VersionedValue(value: $0.value(), version: 7) },
                         conflicts: (0..<generator.next(3)).map { _ in generator.conflict() })

@@ -22,6 +22,7 @@ extension PledgeCommand {
                     open conflicts: \(status.openConflicts)
                     rejected changes: \(status.rejectedChanges)
                     last sync: \(status.lastSync ?? "never")
+                    registry log head: \(status.registryLogHead ?? "none yet (given with each push reply)")
                     """)
                 for rejected in status.rejected {
                     Console.out("refused by the registry (\(rejected.rejectedAt)): pledge \(rejected.pledgeId): " + rejected.reasons.map(\.message).joined(separator: "; "))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PledgeModel
 import RegistryCore
 
 extension PledgeCommand.Registry {
@@ -15,14 +16,23 @@ extension PledgeCommand.Registry.Audit {
     struct Verify: AsyncRunnableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the change log's hash chain; exit 1 naming the first altered entry.",
-            discussion: "Give the registry database with --db, or an exported log (JSON lines) with --file.")
+            discussion: """
+                Give the registry database with --db, or an exported log (JSON lines) with --file. The chain shows \
+                any entry altered, inserted or removed before the last one; to show entries cut from the end, give \
+                the heads nodes were given with --anchor (`pledge status` shows a node's as "registry log head").
+                """)
 
         @Option(help: "The registry's SQLite file.") var db: String?
         @Option(help: "An exported log, as written by `pledge registry audit export`.") var file: String?
+        @Option(name: .customLong("anchor"), help: "A log head a node was given, ENTRY:HASH as `pledge status` shows it; the log must still hold it (repeatable).")
+        var anchors: [String] = []
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             guard (db != nil) != (file != nil) else { throw ValidationError("give exactly one of --db PATH or --file EXPORT") }
+            if let bad = anchors.first(where: { AuditHead($0) == nil }) {
+                throw ValidationError("anchor (\(bad.prefix(80))) must be ENTRY:HASH, a positive entry number and 64 lower-case hex digits")
+            }
         }
 
         func execute() async throws {
@@ -32,7 +42,9 @@ extension PledgeCommand.Registry.Audit {
                     Console.say("error: file \(file) cannot be read as UTF-8 text")
                     throw ExitStatus.invalidInput
                 }
-                do { verdict = AuditChain.verify(try AuditExport.entries(fromJSONLines: text)) } catch RegistryError.badRequest(let message) {
+                do {
+                    verdict = AuditChain.verify(try AuditExport.entries(fromJSONLines: text), anchors: anchors.compactMap(AuditHead.init))
+                } catch RegistryError.badRequest(let message) {
                     Console.say("error: \(file): \(message)")
                     throw ExitStatus.invalidInput
                 }
@@ -41,14 +53,14 @@ extension PledgeCommand.Registry.Audit {
                     Console.say("error: no registry database at \(db!)")
                     throw ExitStatus.invalidInput
                 }
-                verdict = try await RegistryDatabaseOptions(db: db!).open().verifyAuditLog()
+                verdict = try await RegistryDatabaseOptions(db: db!).open().verifyAuditLog(anchors: anchors.compactMap(AuditHead.init))
             }
             if output.json { try Console.json(verdict) }
             if let problem = verdict.problem {
                 Console.say("audit FAILED after \(verdict.entries) entries: \(problem)")
                 throw ExitCode.failure
             }
-            Console.say("audit ok: \(verdict.entries) entries, chain intact")
+            Console.say("audit ok: \(verdict.entries) entries, chain intact" + (anchors.isEmpty ? "" : ", every anchor held"))
         }
     }
 

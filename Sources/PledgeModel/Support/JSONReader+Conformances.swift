@@ -149,15 +149,30 @@ extension ChangeResult: CanonicalJSONReadable {
 
 extension PushResponse: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var results: [ChangeResult]?, receipt: String?
+        var results: [ChangeResult]?, auditHead: AuditHead?, receipt: String?
         try reader.readObject { reader, key in
             switch key {
             case "results": results = try reader.read()
+            case "auditHead": auditHead = try reader.optional { try AuditHead(json: &$0) }
             case "receipt": receipt = try reader.optional { try $0.readString() }
             default: try reader.skipValue()
             }
         }
-        self.init(results: try reader.required(results, "results"), receipt: receipt)
+        self.init(results: try reader.required(results, "results"), auditHead: auditHead, receipt: receipt)
+    }
+}
+
+extension AuditHead: CanonicalJSONReadable {
+    public init(json reader: inout JSONReader) throws {
+        var entry: Int?, hash: String?
+        try reader.readObject { reader, key in
+            switch key {
+            case "entry": entry = try reader.readInt()
+            case "hash": hash = try reader.readString()
+            default: try reader.skipUnknownMember()
+            }
+        }
+        self.init(entry: try reader.required(entry, "entry"), hash: try reader.required(hash, "hash"))
     }
 }
 

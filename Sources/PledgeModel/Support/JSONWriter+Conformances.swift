@@ -113,8 +113,18 @@ extension ChangeResult: CanonicalJSONWritable {
 extension PushResponse: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.object { writer in
+            writer.member("auditHead", ifPresent: auditHead) { writer, head in writer.value(head) }
             writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
             writer.member("results") { writer in writer.value(results) }
+        }
+    }
+}
+
+extension AuditHead: CanonicalJSONWritable {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.object { writer in
+            writer.member("entry") { writer in writer.integer(entry) }
+            writer.member("hash") { writer in writer.string(hash) }
         }
     }
 }

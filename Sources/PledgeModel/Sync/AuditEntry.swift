@@ -56,6 +56,36 @@ extension AuditEntry {
     }
 }
 
+/// The last entry of the registry's change log at some moment: its position and hash.
+///
+/// Each push reply carries the head, under the registry's receipt, and nodes keep the latest one
+/// they were given. The hash chain shows any entry altered or removed *before* the last one; only
+/// such an anchor, held outside the registry, shows entries cut from the end
+/// (`pledge registry audit verify --anchor`).
+public struct AuditHead: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The entry's position in the log (1, 2, …).
+    public var entry: Int
+    /// The entry's hash.
+    public var hash: String
+
+    /// Creates a head.
+    public init(entry: Int, hash: String) {
+        self.entry = entry
+        self.hash = hash
+    }
+
+    /// Reads `ENTRY:HASH` (as `description` writes it); nil if it is not that.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let entry = Int(parts[0]), entry > 0, parts[1].count == 64,
+              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        self.init(entry: entry, hash: String(parts[1]))
+    }
+
+    /// `ENTRY:HASH`.
+    public var description: String { "\(entry):\(hash)" }
+}
+
 /// A pledge's lineage on the registry: every value each field has had or was offered, and its conflicts.
 public struct PledgeHistory: Codable, Sendable, Hashable {
     /// The pledge.

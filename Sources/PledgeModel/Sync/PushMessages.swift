@@ -74,13 +74,17 @@ public struct ChangeResult: Codable, Sendable, Hashable {
 public struct PushResponse: Codable, Sendable {
     /// Results in the order of the request's changes.
     public var results: [ChangeResult]
-    /// The registry's Ed25519 signature (base64) over all the results (`Signatures.signedBytes(of:)`):
-    /// one receipt for the batch, proof of what the registry acknowledged.
+    /// The change log's last entry once the batch was applied (nil while the log is empty): a node
+    /// keeps the latest, an anchor against entries cut from the end of the log.
+    public var auditHead: AuditHead?
+    /// The registry's Ed25519 signature (base64) over this reply without it (`Signatures.signedBytes(of:)`):
+    /// one receipt for the batch, proof of what the registry acknowledged and of its log's head.
     public var receipt: String?
 
     /// Creates a push response.
-    public init(results: [ChangeResult], receipt: String? = nil) {
+    public init(results: [ChangeResult], auditHead: AuditHead? = nil, receipt: String? = nil) {
         self.results = results
+        self.auditHead = auditHead
         self.receipt = receipt
     }
 }

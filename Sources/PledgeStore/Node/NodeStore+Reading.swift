@@ -88,7 +88,8 @@ extension NodeStore {
                 rejectedChanges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM rejected_change")) ?? 0,
                 rejected: try Self.rejectedChanges(db),
                 queriedPledges: queried,
-                lastSync: try Self.setting(db, "last_sync"))
+                lastSync: try Self.setting(db, "last_sync"),
+                registryLogHead: try Self.setting(db, "audit_head"))
         }
     }
 

@@ -77,9 +77,13 @@ extension NodeStore {
     }
 
     /// Records the registry's answers: acknowledged changes leave the outbox and their fields'
-    /// confirmed values and versions are updated, all in one transaction.
-    public func applyPushResults(_ results: [ChangeResult]) throws {
+    /// confirmed values and versions are updated, all in one transaction, with the change log's
+    /// head the registry signed with them (kept if it is the latest this node was given).
+    public func applyPushResults(_ results: [ChangeResult], auditHead: AuditHead? = nil) throws {
         try database.write { db in
+            if let auditHead, auditHead.entry > (try Self.setting(db, "audit_head").flatMap(AuditHead.init)?.entry ?? 0) {
+                try Self.setSetting(db, "audit_head", auditHead.description)
+            }
             for result in results {
                 guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "SELECT pledge_id FROM outbox WHERE change_id = ?"),
                                                          arguments: [result.changeId]) else { continue }

@@ -45,6 +45,9 @@ public struct NodeStatus: Codable, Sendable, Hashable {
     public var queriedPledges: [String]
     /// When the last sync finished, ISO 8601.
     public var lastSync: String?
+    /// The latest head of the registry's change log this node was given (`ENTRY:HASH`), under the
+    /// registry's receipt: what `pledge registry audit verify --anchor` checks the log against.
+    public var registryLogHead: String?
 }
 
 /// A change the registry refused: the edit is not applied anywhere, and these are the reasons.

@@ -37,12 +37,18 @@ public enum AuditChain {
         public var isIntact: Bool { firstBrokenEntry == nil }
     }
 
-    /// Checks that each entry's hash is right and commits to the entry before it.
-    public static func verify<S: Sequence>(_ entries: S) -> Verdict where S.Element == AuditEntry {
+    /// Checks that each entry's hash is right and commits to the entry before it, and that the log
+    /// still holds each anchor: a head some node was given, so entries cut from the end show.
+    public static func verify<S: Sequence>(_ entries: S, anchors: [AuditHead] = []) -> Verdict where S.Element == AuditEntry {
         var previous = AuditEntry.genesisHash
         var count = 0
+        var anchored = Dictionary(anchors.map { ($0.entry, $0.hash) }, uniquingKeysWith: { first, _ in first })
         for entry in entries {
             count += 1
+            if let expected = anchored.removeValue(forKey: entry.id), expected != entry.hash {
+                return Verdict(entries: count, firstBrokenEntry: entry.id,
+                               problem: "entry \(entry.id) is not the entry a node was given as the log's head (hash \(expected.prefix(12))…)")
+            }
             if entry.previousHash != previous {
                 return Verdict(entries: count, firstBrokenEntry: entry.id, problem: "entry \(entry.id) does not commit to the entry before it")
             }
@@ -50,6 +56,10 @@ public enum AuditChain {
                 return Verdict(entries: count, firstBrokenEntry: entry.id, problem: "entry \(entry.id) was altered: its content does not match its hash")
             }
             previous = entry.hash
+        }
+        if let missing = anchored.keys.min() {
+            return Verdict(entries: count, firstBrokenEntry: missing,
+                           problem: "entry \(missing), which a node was given as the log's head, is missing: the log was cut after entry \(count)")
         }
         return Verdict(entries: count, firstBrokenEntry: nil, problem: nil)
     }

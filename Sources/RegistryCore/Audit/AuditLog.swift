@@ -35,6 +35,12 @@ final class AuditLog {
         head = (entry.id, entry.hash)
     }
 
+    /// The log's last entry (nil while the log is empty).
+    func currentHead() throws -> AuditHead? {
+        let last = try head ?? lastEntry()
+        return last.id == 0 ? nil : AuditHead(entry: last.id, hash: last.hash)
+    }
+
     private func lastEntry() throws -> (id: Int, hash: String) {
         let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM change_log ORDER BY id DESC LIMIT 1")
         return (row?["id"] ?? 0, row?["hash"] ?? AuditEntry.genesisHash)

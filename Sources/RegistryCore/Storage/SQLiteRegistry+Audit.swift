@@ -3,13 +3,14 @@ import GRDB
 import PledgeModel
 
 extension SQLiteRegistry {
-    /// Recomputes the whole change log's hash chain, reading it in one snapshot.
-    public func verifyAuditLog() async throws -> AuditChain.Verdict {
+    /// Recomputes the whole change log's hash chain, reading it in one snapshot, and checks it
+    /// still holds each anchor (a head nodes were given).
+    public func verifyAuditLog(anchors: [AuditHead] = []) async throws -> AuditChain.Verdict {
         try await pool.read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM change_log ORDER BY id")
             var entries: [AuditEntry] = []
             while let row = try cursor.next() { entries.append(AuditEntry(row: row)) }
-            return AuditChain.verify(entries)
+            return AuditChain.verify(entries, anchors: anchors)
         }
     }
 

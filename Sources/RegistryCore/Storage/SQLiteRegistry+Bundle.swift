@@ -20,9 +20,9 @@ extension SQLiteRegistry {
         while start < bundle.changes.count {
             let batch = Array(bundle.changes[start..<min(start + Self.maximumBatchSize, bundle.changes.count)])
             // A bundle travels and is kept on its own, so each of its results carries its own receipt.
-            let (applied, registryKey) = try await apply(batch, batchSignature: nil, by: caller)
-            let receipts = try registryKey.sign(all: try applied.map { try Signatures.signedBytes(of: $0) })
-            results += zip(applied, receipts).map { result, receipt in
+            let applied = try await apply(batch, batchSignature: nil, by: caller)
+            let receipts = try applied.registryKey.sign(all: try applied.results.map { try Signatures.signedBytes(of: $0) })
+            results += zip(applied.results, receipts).map { result, receipt in
                 var signed = result
                 signed.receipt = receipt
                 return signed

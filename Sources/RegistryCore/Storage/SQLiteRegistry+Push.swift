@@ -9,14 +9,23 @@ extension SQLiteRegistry {
     public static let maximumBatchSize = 1_000
 
     public func push(_ request: PushRequest, by caller: Caller) async throws -> PushResponse {
-        let (results, registryKey) = try await apply(request.changes, batchSignature: request.batchSignature, by: caller)
+        let batch = try await apply(request.changes, batchSignature: request.batchSignature, by: caller)
+        var response = PushResponse(results: batch.results, auditHead: batch.auditHead)
         // One receipt for the whole reply: a signature per change cost as much as applying it.
-        return PushResponse(results: results, receipt: try registryKey.sign(try Signatures.signedBytes(of: results)))
+        response.receipt = try batch.registryKey.sign(try Signatures.signedBytes(of: response))
+        return response
     }
 
-    /// Applies changes in order in one transaction (DESIGN section 4); returns one result per change,
-    /// without receipts, and the registry's key to sign them with.
-    func apply(_ changes: [Change], batchSignature: String?, by caller: Caller) async throws -> (results: [ChangeResult], registryKey: SigningKey) {
+    /// What applying a batch gives back: one result per change (without receipts), the change log's
+    /// head after it, and the registry's key to sign with.
+    struct AppliedBatch {
+        var results: [ChangeResult]
+        var auditHead: AuditHead?
+        var registryKey: SigningKey
+    }
+
+    /// Applies changes in order in one transaction (DESIGN section 4).
+    func apply(_ changes: [Change], batchSignature: String?, by caller: Caller) async throws -> AppliedBatch {
         guard changes.count <= Self.maximumBatchSize else {
             throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
         }
@@ -26,7 +35,7 @@ extension SQLiteRegistry {
             try SignatureCheck.all(changes, contentHashes: contentHashes, batchSignature: batchSignature, publicKey: key)
         }
         // One transaction per batch: either every change's outcome is recorded, or none is.
-        let (results, privateKey) = try await mappingBusy {
+        let (results, auditHead, privateKey) = try await mappingBusy {
             try await pool.write { db in
                 let audit = AuditLog(db: db)
                 let receivedAt = Date().ISO8601Format()
@@ -36,10 +45,10 @@ extension SQLiteRegistry {
                     try ChangeApplication(change: changes[index], contentHash: contentHashes[index], caller: caller, db: db, audit: audit,
                                           signature: signatures?[index], batch: batch, receivedAt: receivedAt).run()
                 }
-                return (results, try Self.registryPrivateKey(db))
+                return (results, try audit.currentHead(), try Self.registryPrivateKey(db))
             }
         }
-        return (results, try SigningKey(privateKey: privateKey))
+        return AppliedBatch(results: results, auditHead: auditHead, registryKey: try SigningKey(privateKey: privateKey))
     }
 }
 

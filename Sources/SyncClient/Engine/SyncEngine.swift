@@ -107,7 +107,7 @@ public struct SyncEngine {
     private func record(_ response: PushResponse, of batch: [SealedChange], registryKey: String, store: NodeStore,
                         client: RegistryClient, report: inout SyncReport) throws {
         guard let receipt = response.receipt,
-              Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response.results), publicKey: registryKey) else {
+              Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response), publicKey: registryKey) else {
             // Say why, when it is the key: a registry other than the one this node trusts (pinned or first met).
             if let presented = try? client.registryPublicKey(), presented != registryKey {
                 throw RegistryClientError.protocolError(
@@ -120,7 +120,7 @@ public struct SyncEngine {
         guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
             throw RegistryClientError.protocolError("the push reply does not answer every change sent")
         }
-        try store.applyPushResults(response.results)
+        try store.applyPushResults(response.results, auditHead: response.auditHead)
         report.pushed += batch.count
         let pledgeIds = Dictionary(batch.map { ($0.changeId, $0.pledgeId) }, uniquingKeysWith: { first, _ in first })
         for result in response.results {
