@@ -87,7 +87,8 @@ extension NodeStore {
             for result in results {
                 guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "SELECT pledge_id FROM outbox WHERE change_id = ?"),
                                                          arguments: [result.changeId]) else { continue }
-                guard var stored = try StoredPledge.fetch(db, id: pledgeId) else {
+                // `current` is recomputed below from confirmed and what is still in the outbox.
+                guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else {
                     try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
                     continue
                 }

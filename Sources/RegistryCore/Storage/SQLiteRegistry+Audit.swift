@@ -30,14 +30,14 @@ extension SQLiteRegistry {
     }
 
     public func history(of pledgeId: String, for caller: Caller) async throws -> PledgeHistory? {
-        try await mappingBusy { try await pool.read { db in
+        try shortRead { db in
             guard let fields = try Self.fetchFields(db, pledge: pledgeId) else { return nil }
             guard caller.principal.canRead(Pledge(id: pledgeId, fields: fields.mapValues(\.value))) else {
                 throw RegistryError.outOfScope(pledgeId)
             }
             return PledgeHistory(pledgeId: pledgeId, entries: try AuditLog(db: db).entries(pledge: pledgeId),
                                  conflicts: try Self.conflicts(db, pledge: pledgeId))
-        } }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ extension SQLiteRegistry {
     public func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage {
         let after = try PullCursor.decode(cursor)
         // One read transaction: the page is a consistent snapshot.
-        return try await mappingBusy { try await pool.read { db in try Self.page(db, after: after, limit: limit, for: caller.principal) } }
+        return try shortRead { db in try Self.page(db, after: after, limit: limit, for: caller.principal) }
     }
 
     public func pull(after cursor: String, limit: Int, bearer token: String) async throws -> EncodedPullPage? {
@@ -13,11 +13,11 @@ extension SQLiteRegistry {
         let hash = TokenFactory.hash(token)
         // The token and the page in one trip to the database: each trip costs a thread hop and a
         // transaction, about as much as a whole no-op pull's queries (docs/performance.md).
-        return try await mappingBusy { try await pool.read { db in
+        return try shortRead { db in
             // The token first: an unknown token gets its 401 whatever else is wrong.
             guard let caller = try Self.caller(db, tokenId: id, hash: hash) else { return nil }
             return try Self.page(db, after: try PullCursor.decode(cursor), limit: limit, for: caller.principal)
-        } }
+        }
     }
 
     /// The page after sequence `after` in the scope of `principal`, read in the caller's transaction.
@@ -73,12 +73,12 @@ extension SQLiteRegistry {
 
 extension SQLiteRegistry {
     public func pledge(id: String, for caller: Caller) async throws -> PledgeState? {
-        try await mappingBusy { try await pool.read { db in
+        try shortRead { db in
             guard let fields = try Self.fetchFields(db, pledge: id) else { return nil }
             let state = PledgeState(id: id, fields: fields, conflicts: try Self.conflicts(db, pledge: id))
             guard caller.principal.canRead(state.pledge) else { throw RegistryError.outOfScope(id) }
             return state
-        } }
+        }
     }
 }
 

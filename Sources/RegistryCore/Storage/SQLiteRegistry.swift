@@ -33,7 +33,7 @@ public final class SQLiteRegistry: RegistryStorage {
         // Look the token up by its public id, then compare the secret's hash in constant time.
         guard let id = TokenFactory.tokenId(of: token) else { return nil }
         let hash = TokenFactory.hash(token)
-        return try await mappingBusy { try await pool.read { db in try Self.caller(db, tokenId: id, hash: hash) } }
+        return try shortRead { db in try Self.caller(db, tokenId: id, hash: hash) }
     }
 
     /// The unrevoked token with this id whose hash matches, as a caller.
@@ -87,6 +87,22 @@ public final class SQLiteRegistry: RegistryStorage {
     func mappingBusy<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw RegistryError.busy
+        }
+    }
+
+    /// Runs a short read on the calling thread, turning "busy" into `RegistryError.busy`.
+    ///
+    /// GRDB's async `read` hops to a reader's queue and back: two thread switches that cost about
+    /// as much as a whole no-op pull's queries (docs/performance.md). Every read the server makes
+    /// (a token, a pull page, one pledge, its history) is an index range, cheaper run where the
+    /// request already is. The server must not mix the two kinds: an async read keeps its reader
+    /// until it resumes on the cooperative pool, which threads blocked here waiting for a reader
+    /// could starve. Async reads are left to the command line's long ones (audit, bundles).
+    func shortRead<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw RegistryError.busy
         }
