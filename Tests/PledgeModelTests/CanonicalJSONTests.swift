@@ -126,6 +126,30 @@ import Testing
         }
     }
 
+    /// The registry splices each recorded result into its push reply; the bytes must be those of the
+    /// `PushResponse` a node decodes, both as its receipt signs them (no receipt) and as sent.
+    @Test func splicedPushReplyGivesTheRepliesBytes() throws {
+        var generator = Generator(state: 1_202)
+        for resultCount in [0, 1, 6] {
+            let results = (0..<resultCount).map { _ in
+                var result = generator.result()
+                result.receipt = nil
+                return result
+            }
+            let head = resultCount == 1 ? nil : AuditHead(entry: generator.next(9_999) + 1, hash: generator.text())
+            var spliced = EncodedPushResponse(resultsJSON: try results.map { try CanonicalJSON.string($0) }, auditHead: head)
+            func written() -> String {
+                var writer = JSONWriter()
+                spliced.writeJSON(to: &writer)
+                return String(decoding: writer.bytes, as: UTF8.self)
+            }
+            #expect(written() == String(decoding: try CanonicalJSON.encodeWithFoundation(PushResponse(results: results, auditHead: head)), as: UTF8.self))
+            spliced.receipt = generator.text()
+            let sent = PushResponse(results: results, auditHead: head, receipt: spliced.receipt)
+            #expect(written() == String(decoding: try CanonicalJSON.encodeWithFoundation(sent), as: UTF8.self))
+        }
+    }
+
     /// Fields hash, compare and sort by their declaration index; the index must be that order.
     @Test func fieldOrdinalIsTheDeclarationIndex() {
         for (index, field) in PledgeField.allCases.enumerated() {

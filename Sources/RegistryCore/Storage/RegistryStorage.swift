@@ -32,7 +32,7 @@ public protocol RegistryStorage: Sendable {
     func authenticate(token: String) async throws -> Caller?
     /// Applies a batch of changes in order, in one transaction: one result per change, and one
     /// receipt signed by the registry for the whole reply.
-    func push(_ request: PushRequest, by caller: Caller) async throws -> PushResponse
+    func push(_ request: PushRequest, by caller: Caller) async throws -> EncodedPushResponse
     /// One page of pledges in the caller's scope changed after `cursor` (empty: from the start), ready to send.
     func pull(after cursor: String, limit: Int, for caller: Caller) async throws -> EncodedPullPage
     /// The same for the caller behind a bearer token, or nil if the token is unknown or revoked.

@@ -8,18 +8,23 @@ extension SQLiteRegistry {
     /// Largest number of changes accepted in one push.
     public static let maximumBatchSize = 1_000
 
-    public func push(_ request: PushRequest, by caller: Caller) async throws -> PushResponse {
+    public func push(_ request: PushRequest, by caller: Caller) async throws -> EncodedPushResponse {
         let batch = try await apply(request.changes, batchSignature: request.batchSignature, by: caller)
-        var response = PushResponse(results: batch.results, auditHead: batch.auditHead)
+        // Each result is written once, when it is recorded; the reply and the bytes its receipt
+        // signs splice those bytes in.
+        var response = EncodedPushResponse(resultsJSON: batch.resultsJSON, auditHead: batch.auditHead)
+        var unsigned = JSONWriter()
+        response.writeJSON(to: &unsigned)
         // One receipt for the whole reply: a signature per change cost as much as applying it.
-        response.receipt = try batch.registryKey.sign(try Signatures.signedBytes(of: response))
+        response.receipt = try batch.registryKey.sign(Data(unsigned.bytes))
         return response
     }
 
-    /// What applying a batch gives back: one result per change (without receipts), the change log's
-    /// head after it, and the registry's key to sign with.
+    /// What applying a batch gives back: one result per change (without receipts) and the canonical
+    /// JSON of each, the change log's head after it, and the registry's key to sign with.
     struct AppliedBatch {
         var results: [ChangeResult]
+        var resultsJSON: [String]
         var auditHead: AuditHead?
         var registryKey: SigningKey
     }
@@ -35,7 +40,7 @@ extension SQLiteRegistry {
             try SignatureCheck.all(changes, contentHashes: contentHashes, batchSignature: batchSignature, publicKey: key)
         }
         // One transaction per batch: either every change's outcome is recorded, or none is.
-        let (results, auditHead, privateKey) = try await mappingBusy {
+        let (answers, auditHead, privateKey) = try await mappingBusy {
             try await pool.write { db in
                 let audit = AuditLog(db: db)
                 let receivedAt = Date().ISO8601Format()
@@ -48,7 +53,8 @@ extension SQLiteRegistry {
                 return (results, try audit.currentHead(), try Self.registryPrivateKey(db))
             }
         }
-        return AppliedBatch(results: results, auditHead: auditHead, registryKey: try SigningKey(privateKey: privateKey))
+        return AppliedBatch(results: answers.map(\.result), resultsJSON: answers.map(\.json), auditHead: auditHead,
+                            registryKey: try SigningKey(privateKey: privateKey))
     }
 }
 
@@ -141,30 +147,38 @@ struct ChangeApplication {
         actor = "\(caller.principal)/\(device)"
     }
 
-    func run() throws -> ChangeResult {
+    /// The change's result, and its canonical JSON without a receipt (what is recorded and answered).
+    func run() throws -> (result: ChangeResult, json: String) {
         let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?"),
                                         arguments: [change.changeId])
         // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
         // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
         if let recorded, try isSameContent(asRecorded: recorded["content_hash"]) {
-            return try CanonicalJSON.decode(ChangeResult.self, from: recorded["result"] as String)
+            // Written again rather than passed on: answers recorded by older versions carry a receipt.
+            var result = try CanonicalJSON.decode(ChangeResult.self, from: recorded["result"] as String)
+            result.receipt = nil
+            return (result, try CanonicalJSON.string(result))
         }
         // Step 0 for anything new: a device with a registered key proves the change is its own and unaltered.
-        if let reasons = signatureProblem() { return rejected(reasons) }
+        if let reasons = signatureProblem() { return try answer(rejected(reasons)) }
         if recorded != nil {
-            return rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")])
+            return try answer(rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")]))
         }
         let result = try evaluate()
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
         // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
-        if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return result }
+        if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return try answer(result) }
         let batchId = signature == .validInBatch ? try batch.id() : nil
+        let json = try CanonicalJSON.string(result)
         try db.executeCached(sql: """
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, try CanonicalJSON.string(result),
-                             change.signature, batchId])
-        return result
+            """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, json, change.signature, batchId])
+        return (result, json)
+    }
+
+    private func answer(_ result: ChangeResult) throws -> (result: ChangeResult, json: String) {
+        (result, try CanonicalJSON.string(result))
     }
 
     /// Whether a recorded content hash is this change's: registries before batch signatures hashed
