@@ -66,37 +66,43 @@ public struct SyncEngine {
             registryKey = try client.registryPublicKey()
             try store.setRegistryPublicKey(registryKey)
         }
-        // One batch on the wire at a time, in outbox order; while it travels the node seals the next
-        // one and records the previous answer, so node and registry work at the same time.
-        var batch = try store.sealedChanges(limit: pushBatchSize)
-        guard !batch.isEmpty else { return }
-        var inFlight = try send(batch, store: store, client: client)
+        // One batch on the wire at a time, in outbox order; while it travels the node seals and signs
+        // the next one, so that it leaves the moment the answer arrives, and records the previous
+        // answer after that: node and registry work at the same time.
+        var batch = try signed(store.sealedChanges(limit: pushBatchSize), store: store)
+        guard !batch.changes.isEmpty else { return }
+        var inFlight = send(batch, client: client)
         while true {
-            let next = try sealNext(after: batch, store: store, abandoning: inFlight)
+            let next = try sealNext(after: batch.changes, store: store, abandoning: inFlight)
             let response = try inFlight.value()
-            if !next.isEmpty { inFlight = try send(next, store: store, client: client) }
+            if !next.changes.isEmpty { inFlight = send(next, client: client) }
             do {
-                try record(response, of: batch, registryKey: registryKey, store: store, client: client, report: &report)
+                try record(response, of: batch.changes, registryKey: registryKey, store: store, client: client, report: &report)
             } catch {
-                if !next.isEmpty { inFlight.finish() }
+                if !next.changes.isEmpty { inFlight.finish() }
                 throw error
             }
             if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
-            guard !next.isEmpty else { return }
+            guard !next.changes.isEmpty else { return }
             batch = next
         }
     }
 
-    /// Signs a sealed batch and sends it in the background.
-    private func send(_ batch: [SealedChange], store: NodeStore, client: RegistryClient) throws -> Background<PushResponse> {
-        let signature = try store.batchSignature(of: batch)
-        return Background { [batch] in try client.push(batch, batchSignature: signature) }
+    /// A sealed batch with the device's signature over it.
+    private func signed(_ changes: [SealedChange], store: NodeStore) throws -> (changes: [SealedChange], signature: String) {
+        (changes, changes.isEmpty ? "" : try store.batchSignature(of: changes))
     }
 
-    /// Seals (and signs) the batch after `batch`; on failure waits for the request in flight before throwing.
-    private func sealNext(after batch: [SealedChange], store: NodeStore, abandoning inFlight: Background<PushResponse>) throws -> [SealedChange] {
+    /// Sends a signed batch in the background.
+    private func send(_ batch: (changes: [SealedChange], signature: String), client: RegistryClient) -> Background<PushResponse> {
+        Background { try client.push(batch.changes, batchSignature: batch.signature) }
+    }
+
+    /// Seals and signs the batch after `batch`; on failure waits for the request in flight before throwing.
+    private func sealNext(after batch: [SealedChange], store: NodeStore,
+                          abandoning inFlight: Background<PushResponse>) throws -> (changes: [SealedChange], signature: String) {
         do {
-            return try store.sealedChanges(limit: pushBatchSize, after: batch.last?.seq ?? 0)
+            return try signed(store.sealedChanges(limit: pushBatchSize, after: batch.last?.seq ?? 0), store: store)
         } catch {
             inFlight.finish()
             throw error
