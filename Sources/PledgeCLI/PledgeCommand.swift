@@ -1,5 +1,4 @@
 import ArgumentParser
-import RegistryServer
 
 /// The `pledge` command: a delegation node's pledges offline, sync with the registry, and the registry itself.
 public struct PledgeCommand: ParsableCommand {
@@ -27,12 +26,4 @@ public struct PledgeCommand: ParsableCommand {
 public protocol AsyncRunnableCommand: ParsableCommand {
     /// Does the command's work.
     func execute() async throws
-}
-
-extension PledgeCommand {
-    /// Sets up the process for the command `arguments` name, before anything runs: `registry serve`
-    /// handles requests on NIO's event loops (`ServerRuntime.runConcurrencyOnEventLoops()`).
-    public static func prepareProcess(arguments: [String]) {
-        if Array(arguments.dropFirst().prefix(2)) == ["registry", "serve"] { ServerRuntime.runConcurrencyOnEventLoops() }
-    }
 }

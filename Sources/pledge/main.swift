@@ -1,8 +1,6 @@
 import ArgumentParser
 import PledgeCLI
 
-PledgeCommand.prepareProcess(arguments: CommandLine.arguments)
-
 // Dispatch by hand so that async commands (registry serve, token issue) run their `execute()`.
 do {
     var command = try PledgeCommand.parseAsRoot()
