@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 
 /// The registry's server answers many delegations' reads and writes at once: its reads run on the
-/// request's own thread and its writes wait on the database's queue (docs/performance.md, steps 13
-/// and 14), so no mix of them may stall it.
+/// request's own thread and its writes wait on the database's queue (docs/performance.md, step 13),
+/// so no mix of them may stall it.
 @Suite struct ConcurrentRequestsTests {
     @Test func pullsLookupsHistoriesAndPushesAtOnceAreAllAnswered() throws {
         let directory = TemporaryDirectory()
