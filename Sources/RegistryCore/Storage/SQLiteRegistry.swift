@@ -14,6 +14,9 @@ public final class SQLiteRegistry: RegistryStorage {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
+        // Server reads are synchronous (`shortRead`): with a reader for every thread that can run a
+        // request, none of them waits for a reader.
+        configuration.maximumReaderCount = max(5, ProcessInfo.processInfo.activeProcessorCount + 1)
         configuration.prepareDatabase { db in
             // DatabasePool already uses WAL; synchronous=FULL because an acknowledged push must
             // survive power loss, not only a process crash.
