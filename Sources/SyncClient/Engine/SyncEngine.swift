@@ -66,45 +66,36 @@ public struct SyncEngine {
             registryKey = try client.registryPublicKey()
             try store.setRegistryPublicKey(registryKey)
         }
-        // One batch on the wire at a time, in outbox order; while it travels the node seals and signs
-        // the next one, so that it leaves the moment the answer arrives, and records the previous
-        // answer after that: node and registry work at the same time.
-        var batch = try signed(store.sealedChanges(limit: pushBatchSize), store: store)
-        guard !batch.changes.isEmpty else { return }
-        var inFlight = send(batch, client: client)
-        while true {
-            let next = try sealNext(after: batch.changes, store: store, abandoning: inFlight)
-            let response = try inFlight.value()
-            if !next.changes.isEmpty { inFlight = send(next, client: client) }
-            do {
-                try record(response, of: batch.changes, registryKey: registryKey, store: store, client: client, report: &report)
-            } catch {
-                if !next.changes.isEmpty { inFlight.finish() }
-                throw error
+        // Up to two batches travel at once (one per connection), so the registry starts on the next
+        // batch while it commits one and while the node records the answer. The registry may apply
+        // the two in either order, so they go together only when they edit different pledges (they
+        // commute); a batch that edits a pledge of a batch still unanswered waits for that answer,
+        // and each pledge's changes reach the registry in outbox order. While batches travel the node
+        // seals and signs the next one, and records answers in the order the batches were sent.
+        let lanes = min(2, max(1, client.maximumConcurrentCalls))
+        var travelling: [(batch: SignedBatch, reply: Background<PushResponse>)] = []
+        var next = try SignedBatch(signing: store.sealedChanges(limit: pushBatchSize), store: store)
+        func sendWhatMayGo() throws {
+            while let ready = next, travelling.count < lanes, !travelling.contains(where: { $0.batch.sharesPledges(with: ready) }) {
+                travelling.append((ready, Background { try client.push(ready.changes, batchSignature: ready.signature) }))
+                next = try SignedBatch(signing: store.sealedChanges(limit: pushBatchSize, after: ready.lastSeq), store: store)
             }
-            if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
-            guard !next.changes.isEmpty else { return }
-            batch = next
         }
-    }
-
-    /// A sealed batch with the device's signature over it.
-    private func signed(_ changes: [SealedChange], store: NodeStore) throws -> (changes: [SealedChange], signature: String) {
-        (changes, changes.isEmpty ? "" : try store.batchSignature(of: changes))
-    }
-
-    /// Sends a signed batch in the background.
-    private func send(_ batch: (changes: [SealedChange], signature: String), client: RegistryClient) -> Background<PushResponse> {
-        Background { try client.push(batch.changes, batchSignature: batch.signature) }
-    }
-
-    /// Seals and signs the batch after `batch`; on failure waits for the request in flight before throwing.
-    private func sealNext(after batch: [SealedChange], store: NodeStore,
-                          abandoning inFlight: Background<PushResponse>) throws -> (changes: [SealedChange], signature: String) {
         do {
-            return try signed(store.sealedChanges(limit: pushBatchSize, after: batch.last?.seq ?? 0), store: store)
+            while true {
+                try sendWhatMayGo()
+                guard !travelling.isEmpty else { return }
+                let (batch, reply) = travelling.removeFirst()
+                let response = try reply.value()
+                // The freed connection takes the next batch before this answer is recorded.
+                try sendWhatMayGo()
+                try record(response, of: batch.changes, registryKey: registryKey, store: store, client: client, report: &report)
+                if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
+            }
         } catch {
-            inFlight.finish()
+            // Nothing is left running on the client: the requests still out are waited for (their
+            // changes stay in the outbox, sealed, and the next sync resends them).
+            travelling.forEach { $0.reply.finish() }
             throw error
         }
     }

@@ -11,19 +11,25 @@ public struct CurlSettings: Sendable {
     public var caFile: String?
     /// Whether to verify the server's TLS certificate and host name (on unless explicitly turned off).
     public var verifyTLS = true
+    /// Requests that may be in flight at once, each on its own handle and kept-alive connection:
+    /// a push sends its next batch while the registry still works on one (docs/protocol.md).
+    public var maximumConcurrentRequests = 2
 
     /// Creates default settings.
     public init() {}
 }
 
-/// HTTP over one reused libcurl easy handle: keep-alive connection reuse, gzip, timeouts, TLS verification.
+/// HTTP over reused libcurl easy handles: keep-alive connection reuse, gzip, timeouts, TLS verification.
 ///
-/// Not thread-safe: libcurl's easy interface allows one transfer per handle at a time.
-public final class CurlTransport: HTTPTransport {
-    /// The easy handle (`CURL *`, an opaque `void *` in C).
-    private let handle: UnsafeMutableRawPointer
+/// Thread-safe: libcurl's easy interface allows one transfer per handle at a time, so each request
+/// takes an idle handle (or makes one, up to `maximumConcurrentRequests`) and gives it back after.
+public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let settings: CurlSettings
-    public private(set) var counters = WireCounters()
+    // Guards `idleHandles` and `wire`; never held during a transfer.
+    private let lock = NSLock()
+    /// Easy handles (`CURL *`, an opaque `void *` in C) not in a transfer now, each with its connection.
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private var wire = WireCounters()
 
     private static let globalInit: Void = {
         // "This function must be called at least once within a program before the program calls
@@ -31,17 +37,33 @@ public final class CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
     }()
 
-    /// Creates a transport with its own easy handle.
+    /// Creates a transport; its easy handles are made on first use.
     public init(settings: CurlSettings = CurlSettings()) {
         _ = CurlTransport.globalInit
-        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
-        self.handle = handle
         self.settings = settings
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { idleHandles.forEach(curl_easy_cleanup) }
+
+    /// What has gone over the wire so far, on every handle.
+    public var counters: WireCounters { lock.withLock { wire } }
+
+    /// At most this many requests are in flight at once; more callers than that each get a handle
+    /// of their own all the same, since a caller never waits for another's transfer.
+    public var maximumConcurrentRequests: Int { max(1, settings.maximumConcurrentRequests) }
 
     public func send(_ request: HTTPRequestSpec) throws -> HTTPReply {
+        let handle = lock.withLock { idleHandles.popLast() } ?? curl_easy_init()
+        guard let handle else { throw TransportError(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed: out of memory") }
+        defer {
+            lock.withLock {
+                if idleHandles.count < maximumConcurrentRequests { idleHandles.append(handle) } else { curl_easy_cleanup(handle) }
+            }
+        }
+        return try send(request, on: handle)
+    }
+
+    private func send(_ request: HTTPRequestSpec, on handle: UnsafeMutableRawPointer) throws -> HTTPReply {
         // Reuse the handle (and so its connection cache) but start each request from clean options.
         curl_easy_reset(handle)
         let sink = ResponseSink()
@@ -71,15 +93,19 @@ public final class CurlTransport: HTTPTransport {
         try check(pledge_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, ResponseSink.writeHeader), "setting the header callback")
         try check(pledge_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer), "setting the header sink")
 
-        let result: CURLcode = try withBody(request) { curl_easy_perform(handle) }
+        let result: CURLcode = try withBody(request, on: handle) { curl_easy_perform(handle) }
         try check(result, "\(request.method) \(request.url)")
-        counters.requests += 1
-        counters.bytesSent += Int(info(CURLINFO_REQUEST_SIZE)) + Int(infoOffset(CURLINFO_SIZE_UPLOAD_T))
-        counters.bytesReceived += Int(info(CURLINFO_HEADER_SIZE)) + sink.wireBodyBytes
-        return HTTPReply(status: Int(info(CURLINFO_RESPONSE_CODE)), headers: sink.headers, body: sink.body)
+        let sent = Self.info(CURLINFO_REQUEST_SIZE, of: handle) + Self.infoOffset(CURLINFO_SIZE_UPLOAD_T, of: handle)
+        let received = Self.info(CURLINFO_HEADER_SIZE, of: handle) + sink.wireBodyBytes
+        lock.withLock {
+            wire.requests += 1
+            wire.bytesSent += sent
+            wire.bytesReceived += received
+        }
+        return HTTPReply(status: Self.info(CURLINFO_RESPONSE_CODE, of: handle), headers: sink.headers, body: sink.body)
     }
 
-    private func withBody(_ request: HTTPRequestSpec, _ perform: () -> CURLcode) throws -> CURLcode {
+    private func withBody(_ request: HTTPRequestSpec, on handle: UnsafeMutableRawPointer, _ perform: () -> CURLcode) throws -> CURLcode {
         guard request.method == "POST" else {
             try check(pledge_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "setting GET")
             return perform()
@@ -93,13 +119,13 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    private func info(_ item: CURLINFO) -> Int {
+    private static func info(_ item: CURLINFO, of handle: UnsafeMutableRawPointer) -> Int {
         var value = 0
         _ = pledge_curl_getinfo_long(handle, item, &value)
         return value
     }
 
-    private func infoOffset(_ item: CURLINFO) -> Int {
+    private static func infoOffset(_ item: CURLINFO, of handle: UnsafeMutableRawPointer) -> Int {
         var value: curl_off_t = 0
         _ = pledge_curl_getinfo_off_t(handle, item, &value)
         return value

@@ -70,4 +70,11 @@ public protocol HTTPTransport: AnyObject {
     func send(_ request: HTTPRequestSpec) throws -> HTTPReply
     /// What has gone over the wire so far.
     var counters: WireCounters { get }
+    /// How many `send` calls may run at once from different threads (1: one at a time).
+    var maximumConcurrentRequests: Int { get }
+}
+
+extension HTTPTransport {
+    /// A transport is used one request at a time unless it says otherwise.
+    public var maximumConcurrentRequests: Int { 1 }
 }

@@ -47,6 +47,9 @@ public final class RegistryClient {
     /// What has gone over the wire so far.
     public var counters: WireCounters { transport.counters }
 
+    /// How many calls may be in flight at once, from different threads (the transport's limit).
+    public var maximumConcurrentCalls: Int { transport.maximumConcurrentRequests }
+
     /// The device's public key, offered with each push so the registry can enrol it on first sync.
     public var devicePublicKey: String?
 
