@@ -150,6 +150,20 @@ import Testing
         }
     }
 
+    /// A node seals a change by splicing its outbox's canonical `bases`, `fields` and `resolves`
+    /// text; the bytes must be the unsigned change's, or the registry's content hash and the batch
+    /// signature would disagree.
+    @Test func splicedSealedChangeGivesTheChangesBytes() throws {
+        var generator = Generator(state: 77)
+        for _ in 0..<200 {
+            let change = generator.change().unsigned
+            let spliced = Change.canonicalJSON(changeId: change.changeId, pledgeId: change.pledgeId,
+                                               basesJSON: try CanonicalJSON.string(change.bases), fieldsJSON: try CanonicalJSON.string(change.fields),
+                                               resolvesJSON: try CanonicalJSON.string(change.resolves), device: change.device, madeAt: change.madeAt)
+            #expect(String(decoding: spliced, as: UTF8.self) == String(decoding: try CanonicalJSON.encodeWithFoundation(change), as: UTF8.self))
+        }
+    }
+
     /// Fields hash, compare and sort by their declaration index; the index must be that order.
     @Test func fieldOrdinalIsTheDeclarationIndex() {
         for (index, field) in PledgeField.allCases.enumerated() {

@@ -32,15 +32,13 @@ extension NodeStore {
             return try rows.map { row in
                 let changeId: String = row["change_id"]
                 if let body = row["body"] as Data? { return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: row["pledge_id"], body: body) }
-                let change = Change(
-                    changeId: changeId, pledgeId: row["pledge_id"],
-                    fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
-                    bases: try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
-                    resolves: try CanonicalJSON.decode([String].self, from: row["resolves"] as String),
-                    device: identity.device, madeAt: row["made_at"])
-                let body = try CanonicalJSON.encode(change)
+                // The outbox keeps fields, bases and resolves as canonical JSON (written by
+                // `CanonicalJSON`), so the change's canonical JSON is spliced from them.
+                let pledgeId: String = row["pledge_id"]
+                let body = Data(Change.canonicalJSON(changeId: changeId, pledgeId: pledgeId, basesJSON: row["bases"], fieldsJSON: row["fields"],
+                                                     resolvesJSON: row["resolves"], device: identity.device, madeAt: row["made_at"]))
                 try db.executeCached(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
-                return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: change.pledgeId, body: body)
+                return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: pledgeId, body: body)
             }
         }
     }
