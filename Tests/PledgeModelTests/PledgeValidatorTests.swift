@@ -66,6 +66,30 @@ func makeUnitPledge(_ overrides: FieldMap = [:]) -> Pledge {
         #expect(report.errors.map(\.message) == ["title (201 characters) exceeds 200 characters"])
     }
 
+    @Test func lengthsCountCharactersNotBytes() {
+        // 201 two-byte characters are over the limit; 200 four-byte emoji (800 bytes) are not.
+        let long = PledgeValidator.validate(makeUnitPledge([.title: .text(String(repeating: "é", count: 201))]))
+        #expect(long.errors.map(\.message) == ["title (201 characters) exceeds 200 characters"])
+        #expect(PledgeValidator.validate(makeUnitPledge([.title: .text(String(repeating: "🏥", count: 200))])).isValid)
+        #expect(PledgeValidator.validate(makeUnitPledge([.unitType: .text(String(repeating: "A", count: 65))])).errors.map(\.field) == ["unitType"])
+    }
+
+    @Test func aNULCharacterIsRefusedInTextsAndLists() {
+        #expect(PledgeValidator.validate(makeUnitPledge([.description: .text("before\u{0}after")])).errors.map(\.field) == ["description"])
+        #expect(PledgeValidator.validate(makeUnitPledge([.missions: .list(["ANY\u{0}"])])).errors.map(\.field).contains("missions"))
+    }
+
+    @Test func datesAreExactlyYearMonthDayInASCIIDigits() {
+        for text in ["2024-02-29", "2025-12-31", "0001-01-01"] {
+            #expect(CalendarDate(text) != nil, "\(text)")
+        }
+        for text in ["2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10", "2025-01-00", "2025-1-01", "25-01-01", "2025-01-01 ",
+                     "2025/01/01", "+025-01-01", "2025-0a-01", "２０２５-01-01", "2025-01-011", ""] {
+            #expect(CalendarDate(text) == nil, "\(text)")
+        }
+        #expect(CalendarDate("2024-02-29").map { [$0.year, $0.month, $0.day] } == [2024, 2, 29])
+    }
+
     @Test func unitPledgeNeedsTypeAndCount() {
         let report = PledgeValidator.validate(makeUnitPledge([.unitType: .null, .unitCount: .null]))
         #expect(Set(report.errors.map(\.field)) == ["unitType", "unitCount"])

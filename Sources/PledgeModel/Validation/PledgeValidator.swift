@@ -94,25 +94,36 @@ public enum PledgeValidator {
     }
 
     private static func checkText(_ pledge: Pledge, into report: inout ValidationReport) {
+        // Lengths are in characters, but a text no longer in UTF-8 bytes than the limit is within it
+        // in characters too, so characters are only counted (grapheme by grapheme) for long texts.
+        func characters(_ text: String, exceed limit: Int) -> Bool {
+            text.utf8.count > limit && text.count > limit
+        }
         let title = pledge.title
         if title.allSatisfy(\.isWhitespace) {
             report.errors.append(ValidationIssue(.title, "title is required"))
-        } else if title.count > maximumTitleLength {
+        } else if characters(title, exceed: maximumTitleLength) {
             report.errors.append(ValidationIssue(.title, "title (\(title.count) characters) exceeds \(maximumTitleLength) characters"))
         }
         for field in [PledgeField.description, .reviewNote, .withdrawalReason] {
-            if let text = pledge.text(field), text.count > maximumTextLength {
+            if let text = pledge.text(field), characters(text, exceed: maximumTextLength) {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) (\(text.count) characters) exceeds \(maximumTextLength) characters"))
             }
         }
         for field in [PledgeField.ref, .registryRef, .unitType] {
-            if let text = pledge.text(field), text.count > 64 || text.contains(where: { $0.isNewline }) {
+            if let text = pledge.text(field), characters(text, exceed: 64) || text.contains(where: { $0.isNewline }) {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must be a single line of at most 64 characters"))
             }
         }
-        for field in PledgeField.allCases {
-            let texts = pledge.text(field).map { [$0] } ?? pledge.list(field)
-            if texts.contains(where: { $0.unicodeScalars.contains { $0.value == 0 } }) {
+        // U+0000 is the only scalar whose UTF-8 form holds a zero byte.
+        for (field, value) in pledge.fields.sorted(by: { $0.key < $1.key }) {
+            let texts: [String]
+            switch value {
+            case .text(let text): texts = [text]
+            case .list(let items): texts = items
+            case .integer, .null: continue
+            }
+            if texts.contains(where: { $0.utf8.contains(0) }) {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must not contain NUL characters"))
             }
         }

@@ -95,11 +95,15 @@ extension NodeStore {
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [result.changeId, pledgeId, fields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
-                    var confirmed = stored.confirmed ?? [:]
-                    for (field, versioned) in result.fields where versioned.version >= (confirmed[field]?.version ?? 0) {
-                        confirmed[field] = versioned
+                    if var confirmed = stored.confirmed {
+                        for (field, versioned) in result.fields where versioned.version >= (confirmed[field]?.version ?? 0) {
+                            confirmed[field] = versioned
+                        }
+                        stored.confirmed = confirmed
+                    } else {
+                        // A creation's answer: the registry's first state of the pledge.
+                        stored.confirmed = result.fields
                     }
-                    stored.confirmed = confirmed
                 }
                 try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
                 if result.outcome == .rejected, stored.confirmed == nil {

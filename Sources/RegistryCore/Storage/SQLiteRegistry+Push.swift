@@ -230,7 +230,8 @@ struct ChangeApplication {
         let resolutions = try openConflictsResolved()
         // Step 4 (decided before anything is written, so a rejection writes nothing).
         var decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)] = []
-        var resulting = existing ?? Pledge(id: change.pledgeId, fields: [:])
+        decisions.reserveCapacity(change.fields.count)
+        var resulting = existing ?? Pledge(id: change.pledgeId, fields: FieldMap(minimumCapacity: PledgeField.allCases.count))
         for (field, value) in change.fields.sorted(by: { $0.key < $1.key }) {
             let current = stored?[field]
             var base = 0
@@ -264,9 +265,11 @@ struct ChangeApplication {
         }
         // Step 3: the resulting pledge must be valid, and so must the pledge as the editor meant it
         // (so a conflict candidate can later be taken as is); the registry does not trust nodes.
-        var intended = resulting
-        for (field, value) in change.fields { intended[field] = value }
         // When every value applied (the common case) the two are the same pledge: validate it once.
+        var intended = resulting
+        if !decisions.allSatisfy({ $0.decision == .apply }) {
+            for (field, value) in change.fields { intended[field] = value }
+        }
         for pledge in intended == resulting ? [resulting] : [resulting, intended] {
             let report = PledgeValidator.validate(pledge)
             guard report.isValid else {
@@ -295,9 +298,10 @@ struct ChangeApplication {
         let touchesState = decisions.contains { $0.decision != .unchanged } || !derived.isEmpty
         let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
         var fields = stored
+        fields.reserveCapacity(PledgeField.allCases.count)
         var conflictIds: [String] = []
         // What the change did, by kind, for the change log: one entry per kind, not one per field.
-        var appliedValues = FieldMap(), resolvedValues = FieldMap(), candidateValues = FieldMap()
+        var appliedValues = FieldMap(minimumCapacity: decisions.count), resolvedValues = FieldMap(), candidateValues = FieldMap()
         // Asked once per change rather than once per applied field: most pledges have no open conflict.
         let hasOpenConflict = try !stored.isEmpty && Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE pledge_id = ? AND state = 'open')"),
@@ -352,7 +356,7 @@ struct ChangeApplication {
                 }
             }
         }
-        var answered: [PledgeField: VersionedValue] = [:]
+        var answered = [PledgeField: VersionedValue](minimumCapacity: decisions.count)
         for item in decisions { answered[item.field] = fields[item.field] ?? VersionedValue(value: .null, version: 0) }
         return ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
                             fields: answered, conflicts: conflictIds)
