@@ -81,6 +81,15 @@ public enum Signatures {
         Digest.sha256(try CanonicalJSON.encode(change.unsigned))
     }
 
+    /// `contentHash(of:)` for a change whose fields' canonical JSON is already made
+    /// (`CanonicalJSON.string(change.fields)`): the change's bytes are spliced around it.
+    public static func contentHash(of change: Change, fieldsJSON: String) throws -> String {
+        Digest.sha256(Data(Change.canonicalJSON(changeId: change.changeId, pledgeId: change.pledgeId,
+                                                basesJSON: try CanonicalJSON.string(change.bases), fieldsJSON: fieldsJSON,
+                                                resolvesJSON: try CanonicalJSON.string(change.resolves), device: change.device,
+                                                madeAt: change.madeAt)))
+    }
+
     private static func key(_ privateKey: String) throws -> Curve25519.Signing.PrivateKey {
         try SigningKey(privateKey: privateKey).key
     }

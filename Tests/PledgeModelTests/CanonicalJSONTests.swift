@@ -164,6 +164,16 @@ import Testing
         }
     }
 
+    /// The registry splices a creation's stored fields into its recorded answer.
+    @Test func splicedResultGivesTheResultsBytes() throws {
+        var generator = Generator(state: 4_242)
+        for _ in 0..<200 {
+            let result = generator.result()
+            let spliced = result.canonicalJSON(fieldsJSON: try CanonicalJSON.string(result.fields))
+            #expect(spliced == String(decoding: try CanonicalJSON.encodeWithFoundation(result), as: UTF8.self))
+        }
+    }
+
     /// Fields hash, compare and sort by their declaration index; the index must be that order.
     @Test func fieldOrdinalIsTheDeclarationIndex() {
         for (index, field) in PledgeField.allCases.enumerated() {

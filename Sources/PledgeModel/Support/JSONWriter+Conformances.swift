@@ -198,3 +198,21 @@ extension Change {
         return writer.bytes
     }
 }
+
+extension ChangeResult {
+    /// The canonical JSON of this result with its `fields` given as their canonical JSON text: the
+    /// registry writes a creation's fields once, for the pledge's row, and splices them in here.
+    /// The same bytes as `CanonicalJSON.string(self)` when `fieldsJSON` is `fields`' (`CanonicalJSONTests`).
+    public func canonicalJSON(fieldsJSON: String) -> String {
+        var writer = JSONWriter()
+        writer.object { writer in
+            writer.member("changeId") { writer in writer.string(changeId) }
+            writer.member("conflicts") { writer in writer.strings(conflicts) }
+            writer.member("fields") { writer in writer.raw(fieldsJSON) }
+            writer.member("outcome") { writer in writer.string(outcome.rawValue) }
+            writer.member("reasons") { writer in writer.value(reasons) }
+            writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}

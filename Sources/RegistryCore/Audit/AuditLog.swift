@@ -19,12 +19,14 @@ final class AuditLog {
     ///
     /// One entry per change and kind, not per field: an entry is a hashed row with an index entry,
     /// and thirteen of them per new pledge were a third of the registry's push time (docs/performance.md).
-    func append(seq: Int, changeId: String, pledgeId: String, values: FieldMap, kind: String, actor: String, at: String) throws {
+    /// `valuesJSON`, when given, is `CanonicalJSON.string(values)` already made.
+    func append(seq: Int, changeId: String, pledgeId: String, values: FieldMap, valuesJSON: String? = nil,
+                kind: String, actor: String, at: String) throws {
         guard !values.isEmpty else { return }
         let last = try head ?? lastEntry()
         let fields = values.keys.map(\.rawValue).sorted().joined(separator: ",")
         var entry = AuditEntry(id: last.id + 1, seq: seq, changeId: changeId, pledgeId: pledgeId,
-                               field: fields, value: try CanonicalJSON.string(values), kind: kind, actor: actor,
+                               field: fields, value: try valuesJSON ?? CanonicalJSON.string(values), kind: kind, actor: actor,
                                receivedAt: at, previousHash: last.hash, hash: "")
         entry.hash = entry.computedHash()
         try db.executeCached(sql: """

@@ -34,7 +34,10 @@ extension SQLiteRegistry {
         guard changes.count <= Self.maximumBatchSize else {
             throw RegistryError.badRequest("a push carries at most \(Self.maximumBatchSize) changes; this one has \(changes.count)")
         }
-        let contentHashes = try changes.map(Signatures.contentHash(of:))
+        // Each change's fields as canonical JSON, made once and outside the write lock: the content
+        // hash is spliced from it, and so is the change log's entry when every field applies as sent.
+        let fieldsJSON = try changes.map { try CanonicalJSON.string($0.fields) }
+        let contentHashes = try changes.indices.map { try Signatures.contentHash(of: changes[$0], fieldsJSON: fieldsJSON[$0]) }
         // Signatures are checked before the write lock is taken (they need no storage).
         let signatures = try caller.publicKey.map { key in
             try SignatureCheck.all(changes, contentHashes: contentHashes, batchSignature: batchSignature, publicKey: key)
@@ -47,7 +50,8 @@ extension SQLiteRegistry {
                 let batch = SignedBatchRecord(db: db, tokenId: caller.tokenId, contentHashes: contentHashes,
                                               signature: batchSignature, receivedAt: receivedAt)
                 let results = try changes.indices.map { index in
-                    try ChangeApplication(change: changes[index], contentHash: contentHashes[index], caller: caller, db: db, audit: audit,
+                    try ChangeApplication(change: changes[index], fieldsJSON: fieldsJSON[index], contentHash: contentHashes[index],
+                                          caller: caller, db: db, audit: audit,
                                           signature: signatures?[index], batch: batch, receivedAt: receivedAt).run()
                 }
                 return (results, try audit.currentHead(), try Self.registryPrivateKey(db))
@@ -118,6 +122,8 @@ final class SignedBatchRecord {
 /// Applies one change inside the batch's transaction (DESIGN section 4, steps 1–5).
 struct ChangeApplication {
     let change: Change
+    /// `CanonicalJSON.string(change.fields)`, made before the write lock was taken.
+    let fieldsJSON: String
     /// `Signatures.contentHash(of: change)`: what a replay must match.
     let contentHash: String
     let caller: Caller
@@ -133,9 +139,10 @@ struct ChangeApplication {
     /// Who made the change, as recorded: the token's principal and the device the node names.
     let actor: String
 
-    init(change: Change, contentHash: String, caller: Caller, db: Database, audit: AuditLog, signature: SignatureCheck?,
+    init(change: Change, fieldsJSON: String, contentHash: String, caller: Caller, db: Database, audit: AuditLog, signature: SignatureCheck?,
          batch: SignedBatchRecord, receivedAt: String) {
         self.change = change
+        self.fieldsJSON = fieldsJSON
         self.contentHash = contentHash
         self.caller = caller
         self.db = db
@@ -164,12 +171,12 @@ struct ChangeApplication {
         if recorded != nil {
             return try answer(rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")]))
         }
-        let result = try evaluate()
+        let (result, answeredJSON) = try evaluate()
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
         // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
         if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return try answer(result) }
         let batchId = signature == .validInBatch ? try batch.id() : nil
-        let json = try CanonicalJSON.string(result)
+        let json = try answeredJSON.map { result.canonicalJSON(fieldsJSON: $0) } ?? CanonicalJSON.string(result)
         try db.executeCached(sql: """
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -206,26 +213,33 @@ struct ChangeApplication {
         ChangeResult(changeId: change.changeId, outcome: .rejected, reasons: reasons)
     }
 
-    private func evaluate() throws -> ChangeResult {
+    /// A result and, when it is already written, the canonical JSON of its `fields`.
+    private typealias Evaluation = (result: ChangeResult, fieldsJSON: String?)
+
+    private func refused(_ reasons: [Rejection]) -> Evaluation {
+        (rejected(reasons), nil)
+    }
+
+    private func evaluate() throws -> Evaluation {
         guard CanonicalUUID(change.changeId)?.text == change.changeId else {
-            return rejected([Rejection(code: "invalid", field: "changeId", message: "changeId must be a lowercase UUID")])
+            return refused([Rejection(code: "invalid", field: "changeId", message: "changeId must be a lowercase UUID")])
         }
         guard CanonicalUUID(change.pledgeId)?.text == change.pledgeId else {
-            return rejected([Rejection(code: "invalid", field: "pledgeId", message: "pledgeId must be a lowercase UUID")])
+            return refused([Rejection(code: "invalid", field: "pledgeId", message: "pledgeId must be a lowercase UUID")])
         }
-        guard !change.fields.isEmpty else { return rejected([Rejection(code: "invalid", message: "a change must set at least one field")]) }
+        guard !change.fields.isEmpty else { return refused([Rejection(code: "invalid", message: "a change must set at least one field")]) }
         let missingBases = change.fields.keys.filter { change.bases[$0] == nil }.sorted()
         guard missingBases.isEmpty else {
-            return rejected(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
+            return refused(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
         }
         let stored = try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId)
         let existing = stored.map { Pledge(id: change.pledgeId, fields: $0.mapValues(\.value)) }
         if existing == nil, change.fields[.delegation] == nil {
-            return rejected([Rejection(code: "unknown-pledge", message: "pledge \(change.pledgeId) is not on the registry")])
+            return refused([Rejection(code: "unknown-pledge", message: "pledge \(change.pledgeId) is not on the registry")])
         }
         // Step 2: authorization, per change, typed; the batch goes on.
         let violations = WriteRules.violations(by: caller.principal, existing: existing, setting: change.fields)
-        guard violations.isEmpty else { return rejected(violations) }
+        guard violations.isEmpty else { return refused(violations) }
 
         let resolutions = try openConflictsResolved()
         // Step 4 (decided before anything is written, so a rejection writes nothing).
@@ -241,7 +255,7 @@ struct ChangeApplication {
                 base = version
             case .change(let earlier):
                 guard let produced = try EarlierChange.outcome(of: earlier, for: field, db: db) else {
-                    return rejected([Rejection(code: "unknown-base-change", field: field.rawValue,
+                    return refused([Rejection(code: "unknown-base-change", field: field.rawValue,
                                                message: "\(field.rawValue) is based on change \(earlier), which the registry has not received")])
                 }
                 switch produced {
@@ -273,7 +287,7 @@ struct ChangeApplication {
         for pledge in intended == resulting ? [resulting] : [resulting, intended] {
             let report = PledgeValidator.validate(pledge)
             guard report.isValid else {
-                return rejected(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
+                return refused(report.errors.map { Rejection(code: "invalid", field: $0.field, message: $0.message) })
             }
         }
         return try persist(decisions, stored: stored ?? [:], resulting: resulting, resolutions: resolutions)
@@ -291,7 +305,7 @@ struct ChangeApplication {
     }
 
     private func persist(_ decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)],
-                         stored: [PledgeField: VersionedValue], resulting initial: Pledge, resolutions: [ConflictRecord]) throws -> ChangeResult {
+                         stored: [PledgeField: VersionedValue], resulting initial: Pledge, resolutions: [ConflictRecord]) throws -> Evaluation {
         var resulting = initial
         let applied = Set(decisions.filter { $0.decision == .apply }.map(\.field))
         let derived = try ReviewRules(db: db).derivedFields(by: caller.principal, applied: applied, resulting: resulting, receivedAt: receivedAt)
@@ -335,18 +349,20 @@ struct ChangeApplication {
             fields[field] = VersionedValue(value: value, version: seq)
             resulting[field] = value
         }
-        try log(appliedValues, seq: seq, kind: "applied")
+        // Every field applied as sent (a creation, an edit without conflict): the entry's values are the change's fields.
+        try log(appliedValues, seq: seq, kind: "applied", valuesJSON: appliedValues.count == change.fields.count ? fieldsJSON : nil)
         try log(resolvedValues, seq: seq, kind: "resolution")
         try log(candidateValues, seq: seq, kind: "candidate")
         try log(derived, seq: seq, kind: "derived", by: "REGISTRY")
         for conflict in resolutions {
             try ConflictLedger(db: db).close(conflict, with: resulting[conflict.field], by: actor)
         }
-        if touchesState {
+        let storedJSON = touchesState ? try CanonicalJSON.string(fields) : nil
+        if let storedJSON {
             try db.executeCached(sql: """
                 INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
-                """, arguments: [change.pledgeId, resulting.delegation, try CanonicalJSON.string(fields), seq])
+                """, arguments: [change.pledgeId, resulting.delegation, storedJSON, seq])
             if change.fields[.partners] != nil {
                 try recordScopeExits(from: Pledge(id: change.pledgeId, fields: stored.mapValues(\.value)), to: resulting, seq: seq)
                 try db.executeCached(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
@@ -358,8 +374,11 @@ struct ChangeApplication {
         }
         var answered = [PledgeField: VersionedValue](minimumCapacity: decisions.count)
         for item in decisions { answered[item.field] = fields[item.field] ?? VersionedValue(value: .null, version: 0) }
-        return ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
-                            fields: answered, conflicts: conflictIds)
+        let result = ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
+                                  fields: answered, conflicts: conflictIds)
+        // When the answer names every field the pledge has (a creation), its fields are the row's: written once.
+        let answersWholePledge = answered.count == fields.count && decisions.allSatisfy { fields[$0.field] != nil }
+        return (result, answersWholePledge ? storedJSON : nil)
     }
 
     /// A partner the pledge no longer names leaves its scope at `seq`; its nodes learn it in their
@@ -377,8 +396,8 @@ struct ChangeApplication {
         }
     }
 
-    private func log(_ values: FieldMap, seq: Int, kind: String, by who: String? = nil) throws {
-        try audit.append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, values: values,
+    private func log(_ values: FieldMap, seq: Int, kind: String, by who: String? = nil, valuesJSON: String? = nil) throws {
+        try audit.append(seq: seq, changeId: change.changeId, pledgeId: change.pledgeId, values: values, valuesJSON: valuesJSON,
                          kind: kind, actor: who ?? actor, at: receivedAt)
     }
 }
