@@ -62,6 +62,27 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
+    /// The bytes a push reply's receipt covers, cut from the reply's body as sent: the body less its
+    /// top-level `"receipt"` member. For a canonical body (every reply of this registry) these are
+    /// `signedBytes(of:)` of the decoded reply, without re-encoding 500 results; nil when the body
+    /// has no receipt member. A body that is not canonical gives bytes that do not verify.
+    public static func signedBytes(ofPushReplyBody body: Data) -> Data? {
+        // In canonical order only `auditHead` (an entry number and a hex hash) comes before
+        // `receipt`, so the first `"receipt":"` is the top-level member; a base64 value holds no quote.
+        let key = Data(#""receipt":""#.utf8)
+        guard let start = body.range(of: key),
+              let closing = body[start.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        var cut = start.lowerBound..<(closing + 1)
+        if cut.lowerBound > body.startIndex, body[cut.lowerBound - 1] == UInt8(ascii: ",") {
+            cut = (cut.lowerBound - 1)..<cut.upperBound
+        } else if cut.upperBound < body.endIndex, body[cut.upperBound] == UInt8(ascii: ",") {
+            cut = cut.lowerBound..<(cut.upperBound + 1)
+        }
+        var bytes = Data(body[..<cut.lowerBound])
+        bytes.append(body[cut.upperBound...])
+        return bytes
+    }
+
     /// The bytes a push batch's signature covers: a fixed label, then the content hash of each change
     /// (`contentHash(of:)`), in order, one per line.
     public static func signedBytes(ofBatch contentHashes: [String]) -> Data {

@@ -20,12 +20,14 @@ import TestSupport
         #expect(sealed.map(\.pledgeId) == [first, second])
         let signature = try laptop.store.batchSignature(of: sealed)
         let http = RawHTTP(base: registry.url)
+        var lastBody = Data()
         func push(_ bodies: [Data], signature: String?) throws -> PushResponse {
             var body = Data(#"{"changes":["#.utf8) + Data(bodies.joined(separator: Data(",".utf8))) + Data("]".utf8)
             if let signature { body += Data(#","batchSignature":"\#(signature)""#.utf8) }
             body += Data("}".utf8)
             let reply = try http.send("POST", "/v1/push", token: laptop.token, body: body)
             #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+            lastBody = reply.body
             return try CanonicalJSON.decode(PushResponse.self, from: reply.body)
         }
         func registryHas(_ id: String) throws -> Bool {
@@ -50,6 +52,8 @@ import TestSupport
         let registryKey = try #require(http.json(try http.send("GET", "/v1/registry-key", token: laptop.token))?["publicKey"] as? String)
         let receipt = try #require(response.receipt)
         #expect(Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response), publicKey: registryKey))
+        // A node checks it against the body as it came, less the receipt: the same bytes.
+        #expect(Signatures.signedBytes(ofPushReplyBody: lastBody) == (try Signatures.signedBytes(of: response)))
         var altered = response
         altered.results[1].outcome = .rejected
         #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: altered), publicKey: registryKey))
@@ -94,6 +98,21 @@ import TestSupport
 
     /// A change sealed by an older version carries its own signature inside its sealed bytes; pushed
     /// in one batch with changes sealed now, each is proven and applied.
+    /// The bytes a receipt signs, cut from a reply's body, are the reply's less its receipt, in
+    /// every shape a reply takes; a body without a receipt gives none.
+    @Test func theSignedBytesCutFromAReplyAreTheRepliesWithoutItsReceipt() throws {
+        let result = ChangeResult(changeId: "c1", outcome: .applied, fields: [.title: VersionedValue(value: .text("Receipt \"x\""), version: 3)])
+        for head in [nil, AuditHead(entry: 12, hash: "ab12")] {
+            for results in [[], [result], [result, result]] {
+                let plain = PushResponse(results: results, auditHead: head)
+                var signed = plain
+                signed.receipt = "c2lnbmF0dXJl+/=="
+                #expect(Signatures.signedBytes(ofPushReplyBody: try CanonicalJSON.encode(signed)) == (try CanonicalJSON.encode(plain)))
+                #expect(Signatures.signedBytes(ofPushReplyBody: try CanonicalJSON.encode(plain)) == nil)
+            }
+        }
+    }
+
     @Test func aChangeSealedWithItsOwnSignatureSharesABatchWithNewOnes() throws {
         let directory = TemporaryDirectory()
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))

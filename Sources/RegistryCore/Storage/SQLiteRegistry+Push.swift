@@ -49,11 +49,13 @@ extension SQLiteRegistry {
                 let receivedAt = Date().ISO8601Format()
                 let batch = SignedBatchRecord(db: db, tokenId: caller.tokenId, contentHashes: contentHashes,
                                               signature: batchSignature, receivedAt: receivedAt)
+                let sequence = SequenceCounter(db: db)
                 let results = try changes.indices.map { index in
                     try ChangeApplication(change: changes[index], fieldsJSON: fieldsJSON[index], contentHash: contentHashes[index],
-                                          caller: caller, db: db, audit: audit,
+                                          caller: caller, db: db, audit: audit, sequence: sequence,
                                           signature: signatures?[index], batch: batch, receivedAt: receivedAt).run()
                 }
+                try sequence.save()
                 return (results, try audit.currentHead(), try Self.registryPrivateKey(db))
             }
         }
@@ -130,6 +132,8 @@ struct ChangeApplication {
     let db: Database
     /// The batch's change log, which carries the chain's head from one change to the next.
     let audit: AuditLog
+    /// The batch's sequence numbers.
+    let sequence: SQLiteRegistry.SequenceCounter
     /// How the change proves its device (nil: the device has no registered key).
     let signature: SignatureCheck?
     /// The signed batch the change came in, recorded with it for audit when its signature vouches for it.
@@ -139,14 +143,15 @@ struct ChangeApplication {
     /// Who made the change, as recorded: the token's principal and the device the node names.
     let actor: String
 
-    init(change: Change, fieldsJSON: String, contentHash: String, caller: Caller, db: Database, audit: AuditLog, signature: SignatureCheck?,
-         batch: SignedBatchRecord, receivedAt: String) {
+    init(change: Change, fieldsJSON: String, contentHash: String, caller: Caller, db: Database, audit: AuditLog,
+         sequence: SQLiteRegistry.SequenceCounter, signature: SignatureCheck?, batch: SignedBatchRecord, receivedAt: String) {
         self.change = change
         self.fieldsJSON = fieldsJSON
         self.contentHash = contentHash
         self.caller = caller
         self.db = db
         self.audit = audit
+        self.sequence = sequence
         self.signature = signature
         self.batch = batch
         self.receivedAt = receivedAt
@@ -310,7 +315,7 @@ struct ChangeApplication {
         let applied = Set(decisions.filter { $0.decision == .apply }.map(\.field))
         let derived = try ReviewRules(db: db).derivedFields(by: caller.principal, applied: applied, resulting: resulting, receivedAt: receivedAt)
         let touchesState = decisions.contains { $0.decision != .unchanged } || !derived.isEmpty
-        let seq = touchesState ? try SQLiteRegistry.nextSequence(db) : 0
+        let seq = touchesState ? try sequence.next() : 0
         var fields = stored
         fields.reserveCapacity(PledgeField.allCases.count)
         var conflictIds: [String] = []

@@ -113,8 +113,28 @@ public final class SQLiteRegistry: RegistryStorage {
 
     // MARK: Shared row access
 
-    static func nextSequence(_ db: Database) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "UPDATE registry_meta SET value = value + 1 WHERE key = 'seq' RETURNING value"))!
+    /// The registry's sequence numbers, handed out in memory within one write transaction and stored
+    /// once at its end (`save()`); the transaction's write lock keeps any other writer out meanwhile.
+    final class SequenceCounter {
+        private let db: Database
+        private var last: Int?
+
+        init(db: Database) {
+            self.db = db
+        }
+
+        /// The next sequence number.
+        func next() throws -> Int {
+            let value = try (last ?? Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM registry_meta WHERE key = 'seq'")) ?? 0) + 1
+            last = value
+            return value
+        }
+
+        /// Stores the last number handed out; call before the transaction commits.
+        func save() throws {
+            guard let last else { return }
+            try db.executeCached(sql: "UPDATE registry_meta SET value = ? WHERE key = 'seq'", arguments: [last])
+        }
     }
 
     static func fetchFields(_ db: Database, pledge id: String) throws -> [PledgeField: VersionedValue]? {

@@ -73,7 +73,7 @@ public struct SyncEngine {
         // and each pledge's changes reach the registry in outbox order. While batches travel the node
         // seals and signs the next one, and records answers in the order the batches were sent.
         let lanes = min(2, max(1, client.maximumConcurrentCalls))
-        var travelling: [(batch: SignedBatch, reply: Background<PushResponse>)] = []
+        var travelling: [(batch: SignedBatch, reply: Background<PushAnswer>)] = []
         var next = try SignedBatch(signing: store.sealedChanges(limit: pushBatchSize), store: store)
         func sendWhatMayGo() throws {
             while let ready = next, travelling.count < lanes, !travelling.contains(where: { $0.batch.sharesPledges(with: ready) }) {
@@ -101,10 +101,10 @@ public struct SyncEngine {
     }
 
     /// Checks a push answer (its receipt verifies, every change answered) and commits it.
-    private func record(_ response: PushResponse, of batch: [SealedChange], registryKey: String, store: NodeStore,
+    private func record(_ answer: PushAnswer, of batch: [SealedChange], registryKey: String, store: NodeStore,
                         client: RegistryClient, report: inout SyncReport) throws {
-        guard let receipt = response.receipt,
-              Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response), publicKey: registryKey) else {
+        let response = answer.response
+        guard let receipt = response.receipt, try Self.receiptVerifies(receipt, of: answer, publicKey: registryKey) else {
             // Say why, when it is the key: a registry other than the one this node trusts (pinned or first met).
             if let presented = try? client.registryPublicKey(), presented != registryKey {
                 throw RegistryClientError.protocolError(
@@ -130,6 +130,15 @@ public struct SyncEngine {
                 report.rejections.append("pledge \(pledgeId), change \(result.changeId): " + result.reasons.map(\.message).joined(separator: "; "))
             }
         }
+    }
+
+    /// Whether the receipt signs the reply: checked against the body's own bytes, else (a registry
+    /// that does not answer in canonical JSON) against the decoded reply encoded again.
+    private static func receiptVerifies(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> Bool {
+        if let asSent = Signatures.signedBytes(ofPushReplyBody: answer.body), Signatures.isValid(receipt, of: asSent, publicKey: publicKey) {
+            return true
+        }
+        return Signatures.isValid(receipt, of: try Signatures.signedBytes(of: answer.response), publicKey: publicKey)
     }
 
     private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {

@@ -60,7 +60,7 @@ public final class RegistryClient {
 
     /// Sends sealed changes as one batch with the device's signature over it; the changes are
     /// their sealed bytes, unchanged on retry.
-    public func push(_ changes: [SealedChange], batchSignature: String) throws -> PushResponse {
+    public func push(_ changes: [SealedChange], batchSignature: String) throws -> PushAnswer {
         var body = Data(#"{"batchSignature":"#.utf8)
         body.append(try CanonicalJSON.encode(batchSignature))
         body.append(contentsOf: Array(#","changes":["#.utf8))
@@ -71,7 +71,9 @@ public final class RegistryClient {
         body.append(contentsOf: Array("]}".utf8))
         var request = HTTPRequestSpec(method: "POST", url: baseURL + "/v1/push", body: body)
         if let devicePublicKey { request.headers["X-Pledge-Device-Key"] = devicePublicKey }
-        return try call(request, as: PushResponse.self)
+        return try call(request) { body in
+            PushAnswer(response: try CanonicalJSON.decode(PushResponse.self, from: body), body: body)
+        }
     }
 
     /// Fetches the page after `cursor`.
@@ -86,6 +88,11 @@ public final class RegistryClient {
     }
 
     private func call<T: Decodable>(_ request: HTTPRequestSpec, as type: T.Type) throws -> T {
+        try call(request) { try CanonicalJSON.decode(T.self, from: $0) }
+    }
+
+    /// Sends `request` with the token, retrying what is worth retrying, and reads a 2xx body with `decode`.
+    private func call<T>(_ request: HTTPRequestSpec, decode: (Data) throws -> T) throws -> T {
         var request = request
         request.headers["Authorization"] = "Bearer \(token)"
         var lastProblem = ""
@@ -95,7 +102,7 @@ public final class RegistryClient {
                 let reply = try transport.send(request)
                 switch reply.status {
                 case 200..<300:
-                    do { return try CanonicalJSON.decode(T.self, from: reply.body) } catch {
+                    do { return try decode(reply.body) } catch {
                         // A truncated or garbled body is a network fault: retry like one.
                         lastProblem = "an unreadable \(reply.body.count)-byte answer"
                     }
@@ -124,4 +131,12 @@ public final class RegistryClient {
         (try? CanonicalJSON.decode(ErrorBody.self, from: reply.body)).map { $0.message }
             ?? String(decoding: reply.body.prefix(200), as: UTF8.self)
     }
+}
+
+/// A push reply as it arrived: decoded, and its body's bytes (its receipt signs them, less the receipt).
+public struct PushAnswer: Sendable {
+    /// The decoded reply.
+    public let response: PushResponse
+    /// The body as received.
+    public let body: Data
 }
