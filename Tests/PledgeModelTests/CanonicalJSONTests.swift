@@ -30,8 +30,8 @@ import Testing
             }
         }
 
-        mutating func fields<V>(_ make: (inout Generator) -> V) -> [PledgeField: V] {
-            var map: [PledgeField: V] = [:]
+        mutating func fields<V>(_ make: (inout Generator) -> V) -> FieldDictionary<V> {
+            var map: FieldDictionary<V> = [:]
             for field in PledgeField.allCases where next(3) == 0 { map[field] = make(&self) }
             return map
         }

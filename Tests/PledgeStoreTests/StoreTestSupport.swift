@@ -47,8 +47,8 @@ func registryPledge(id: String = UUID().uuidString.lowercased(), delegation: Str
 }
 
 /// Every field of `pledge` with a registry version, numbered from `firstVersion` in field order.
-func versioned(_ pledge: Pledge, from firstVersion: Int) -> [PledgeField: VersionedValue] {
-    var result: [PledgeField: VersionedValue] = [:]
+func versioned(_ pledge: Pledge, from firstVersion: Int) -> FieldDictionary<VersionedValue> {
+    var result: FieldDictionary<VersionedValue> = [:]
     for (offset, field) in pledge.fields.keys.sorted().enumerated() {
         result[field] = VersionedValue(value: pledge[field], version: firstVersion + offset)
     }

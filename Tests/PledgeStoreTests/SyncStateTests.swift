@@ -5,7 +5,7 @@ import Testing
 
 /// The registry's answer that applies every field of `change`, numbering versions from `firstVersion`.
 func appliedResult(for change: Change, from firstVersion: Int) -> ChangeResult {
-    var fields: [PledgeField: VersionedValue] = [:]
+    var fields: FieldDictionary<VersionedValue> = [:]
     for (offset, field) in change.fields.keys.sorted().enumerated() {
         fields[field] = VersionedValue(value: change.fields[field]!, version: firstVersion + offset)
     }

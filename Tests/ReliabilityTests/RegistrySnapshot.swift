@@ -10,7 +10,7 @@ import PledgeStore
 struct RegistrySnapshot {
     struct PledgeRow {
         var delegation: String
-        var fields: [PledgeField: VersionedValue]
+        var fields: FieldDictionary<VersionedValue>
         var updatedSeq: Int
         var state: PledgeState
     }
@@ -94,7 +94,7 @@ struct RegistrySnapshot {
             let id: String = row["id"]
             let text: String = row["fields"]
             digest.add("pledge|\(id)|\(text)|\(row["updated_seq"] as Int)")
-            guard let fields = try? CanonicalJSON.decode([PledgeField: VersionedValue].self, from: text) else {
+            guard let fields = try? CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: text) else {
                 snapshot.decodeProblems.append("pledge \(id): fields JSON unreadable")
                 continue
             }

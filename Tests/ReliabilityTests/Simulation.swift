@@ -131,7 +131,7 @@ final class Simulation {
     let proxy: FaultProxy?
     private(set) var edits: [EditRecord] = []
     private var createdFor: [String: String] = [:]
-    private var lastLocal: [String: [String: [PledgeField: FieldValue]]] = [:]
+    private var lastLocal: [String: [String: FieldDictionary<FieldValue>]] = [:]
     private var trail: [String] = []
     private(set) var violations: [String] = []
     private(set) var figures: [String: Int] = [:]

@@ -68,4 +68,4 @@ public struct VersionedValue: Codable, Sendable, Hashable {
 }
 
 /// A pledge as a map of fields to values; the unit that sync moves and merges.
-public typealias FieldMap = [PledgeField: FieldValue]
+public typealias FieldMap = FieldDictionary<FieldValue>

@@ -15,9 +15,8 @@ extension JSONReader {
     }
 
     /// Reads a map keyed by pledge field name.
-    mutating func readFieldMap<V>(_ value: (inout JSONReader) throws -> V) throws -> [PledgeField: V] {
-        // Room for every field at once: growing 1, 2, 4, 8, 16 rehashed a 13-field pledge four times.
-        var map = [PledgeField: V](minimumCapacity: PledgeField.allCases.count)
+    mutating func readFieldMap<V>(_ value: (inout JSONReader) throws -> V) throws -> FieldDictionary<V> {
+        var map = FieldDictionary<V>()
         try readObject { reader, key in
             guard let field = PledgeField(rawValue: key) else { throw reader.failure("unknown pledge field \"\(key.prefix(40))\"") }
             map[field] = try value(&reader)
@@ -73,7 +72,7 @@ extension VersionedValue: CanonicalJSONReadable {
     }
 }
 
-extension Dictionary: CanonicalJSONReadable where Key == PledgeField, Value: CanonicalJSONReadable {
+extension FieldDictionary: CanonicalJSONReadable where Value: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
         // The two maps sync reads in bulk (stored and pulled fields, change fields) run code
         // specialized for their value type: called from another module through this conformance,
@@ -126,7 +125,7 @@ extension Rejection: CanonicalJSONReadable {
 extension ChangeResult: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
         var changeId: String?, outcome: ChangeOutcome?, reasons: [Rejection]?
-        var fields: [PledgeField: VersionedValue]?, conflicts: [String]?, receipt: String?
+        var fields: FieldDictionary<VersionedValue>?, conflicts: [String]?, receipt: String?
         try reader.readObject { reader, key in
             switch key {
             case "changeId": changeId = try reader.readString()
@@ -230,7 +229,7 @@ extension ConflictRecord: CanonicalJSONReadable {
 
 extension PledgeState: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var id: String?, fields: [PledgeField: VersionedValue]?, conflicts: [ConflictRecord]?
+        var id: String?, fields: FieldDictionary<VersionedValue>?, conflicts: [ConflictRecord]?
         try reader.readObject { reader, key in
             switch key {
             case "id": id = try reader.readString()
@@ -275,7 +274,7 @@ extension BaseVersion: CanonicalJSONReadable {
 
 extension Change: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
-        var changeId: String?, pledgeId: String?, fields: FieldMap?, bases: [PledgeField: BaseVersion]?
+        var changeId: String?, pledgeId: String?, fields: FieldMap?, bases: FieldDictionary<BaseVersion>?
         var resolves: [String]?, device: String?, madeAt: String?, signature: String?
         try reader.readObject { reader, key in
             switch key {

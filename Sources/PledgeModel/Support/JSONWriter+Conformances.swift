@@ -37,13 +37,13 @@ extension BaseVersion: CanonicalJSONWritable {
     }
 }
 
-extension Dictionary: CanonicalJSONWritable where Key == PledgeField, Value: CanonicalJSONWritable {
+extension FieldDictionary: CanonicalJSONWritable where Value: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
         // Specialized for the two maps sync writes in bulk, as their reader is.
         if Value.self == VersionedValue.self {
-            writer.fieldMap(unsafeBitCast(self, to: [PledgeField: VersionedValue].self)) { writer, value in value.writeJSON(to: &writer) }
+            writer.fieldMap(unsafeBitCast(self, to: FieldDictionary<VersionedValue>.self)) { writer, value in value.writeJSON(to: &writer) }
         } else if Value.self == FieldValue.self {
-            writer.fieldMap(unsafeBitCast(self, to: [PledgeField: FieldValue].self)) { writer, value in value.writeJSON(to: &writer) }
+            writer.fieldMap(unsafeBitCast(self, to: FieldDictionary<FieldValue>.self)) { writer, value in value.writeJSON(to: &writer) }
         } else {
             writer.fieldMap(self) { writer, value in writer.value(value) }
         }

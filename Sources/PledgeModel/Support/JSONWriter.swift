@@ -112,17 +112,17 @@ public struct JSONWriter {
     }
 
     /// Writes a map keyed by pledge field, keys in sorted order.
-    public mutating func fieldMap<V>(_ map: [PledgeField: V], _ value: (inout JSONWriter, V) -> Void) {
+    public mutating func fieldMap<V>(_ map: FieldDictionary<V>, _ value: (inout JSONWriter, V) -> Void) {
         fieldMap(map, inserting: nil, value)
     }
 
     /// Writes a map keyed by pledge field, with one more string member (`extra`) in its sorted place.
-    public mutating func fieldMap<V>(_ map: [PledgeField: V], inserting extra: (key: String, value: String)?,
+    public mutating func fieldMap<V>(_ map: FieldDictionary<V>, inserting extra: (key: String, value: String)?,
                                      _ value: (inout JSONWriter, V) -> Void) {
         // Which fields are present, as a bit per field, so only those are looked up; each key's
         // `"name":` bytes are made once (field names need no escaping).
         var present: UInt64 = 0
-        for field in map.keys { present |= 1 << UInt64(field.ordinal) }
+        for (field, _) in map { present |= 1 << UInt64(field.ordinal) }
         var extra = extra
         bytes.append(UInt8(ascii: "{"))
         for (field, key) in PledgeField.sortedKeys {

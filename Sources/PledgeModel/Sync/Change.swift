@@ -32,7 +32,7 @@ public struct Change: Codable, Sendable, Hashable {
     /// New values of the fields the change sets.
     public var fields: FieldMap
     /// For each field in `fields`, the version the editor last saw.
-    public var bases: [PledgeField: BaseVersion]
+    public var bases: FieldDictionary<BaseVersion>
     /// Conflicts this change resolves, by id (empty for an ordinary edit).
     public var resolves: [String]
     /// The device that made the change.
@@ -43,7 +43,7 @@ public struct Change: Codable, Sendable, Hashable {
     public var signature: String?
 
     /// Creates a change.
-    public init(changeId: String, pledgeId: String, fields: FieldMap, bases: [PledgeField: BaseVersion],
+    public init(changeId: String, pledgeId: String, fields: FieldMap, bases: FieldDictionary<BaseVersion>,
                 resolves: [String] = [], device: String, madeAt: String) {
         self.changeId = changeId
         self.pledgeId = pledgeId

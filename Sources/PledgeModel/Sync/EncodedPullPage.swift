@@ -42,7 +42,7 @@ public struct EncodedPullPage: CanonicalJSONWritable, Sendable {
     /// The same page decoded, as a node reads it.
     public func decoded() throws -> PullPage {
         PullPage(pledges: try pledges.map { entry in
-            PledgeState(id: entry.id, fields: try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: entry.fieldsJSON),
+            PledgeState(id: entry.id, fields: try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: entry.fieldsJSON),
                         conflicts: entry.conflicts)
         }, cursor: cursor, hasMore: hasMore, left: left)
     }

@@ -61,12 +61,12 @@ public struct PledgeState: Codable, Sendable, Hashable {
     /// The pledge id.
     public var id: String
     /// Every field set on the registry, with the version that set it.
-    public var fields: [PledgeField: VersionedValue]
+    public var fields: FieldDictionary<VersionedValue>
     /// Conflicts on this pledge, open and resolved, oldest first (nodes keep the open ones).
     public var conflicts: [ConflictRecord]
 
     /// Creates a pledge state.
-    public init(id: String, fields: [PledgeField: VersionedValue], conflicts: [ConflictRecord]) {
+    public init(id: String, fields: FieldDictionary<VersionedValue>, conflicts: [ConflictRecord]) {
         self.id = id
         self.fields = fields
         self.conflicts = conflicts

@@ -53,7 +53,7 @@ public struct ChangeResult: Codable, Sendable, Hashable {
     /// Why it was rejected (empty otherwise).
     public var reasons: [Rejection]
     /// For each field of the change: the registry's value and version after the change.
-    public var fields: [PledgeField: VersionedValue]
+    public var fields: FieldDictionary<VersionedValue>
     /// Conflict records this change opened or joined.
     public var conflicts: [String]
     /// The registry's Ed25519 signature (base64) over this result without the receipt: proof of what it acknowledged.
@@ -61,7 +61,7 @@ public struct ChangeResult: Codable, Sendable, Hashable {
 
     /// Creates a result.
     public init(changeId: String, outcome: ChangeOutcome, reasons: [Rejection] = [],
-                fields: [PledgeField: VersionedValue] = [:], conflicts: [String] = []) {
+                fields: FieldDictionary<VersionedValue> = [:], conflicts: [String] = []) {
         self.changeId = changeId
         self.outcome = outcome
         self.reasons = reasons

@@ -106,7 +106,7 @@ extension NodeStore {
     /// Records `changes` in the outbox (coalescing with an unsent change of the same pledge),
     /// in the local history, and in the pledge's current view.
     static func queue(_ db: Database, pledge stored: inout StoredPledge, changes: FieldMap, resolving conflicts: [String], device: String,
-                      forcedBases: [PledgeField: BaseVersion] = [:]) throws {
+                      forcedBases: FieldDictionary<BaseVersion> = [:]) throws {
         let now = Timestamp.now()
         // Coalesce only into the pledge's newest outbox row, and only if it is unsent and not a
         // resolution: a later edit must stay later than everything queued before it.
@@ -117,7 +117,7 @@ extension NodeStore {
         if let open, conflicts.isEmpty {
             changeId = open["change_id"]
             var fields = try CanonicalJSON.decode(FieldMap.self, from: open["fields"] as String)
-            var bases = try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: open["bases"] as String)
+            var bases = try CanonicalJSON.decode(FieldDictionary<BaseVersion>.self, from: open["bases"] as String)
             for (field, value) in changes {
                 if let forced = forcedBases[field] { bases[field] = forced }
                 if bases[field] == nil { bases[field] = try base(db, of: field, in: stored) }
@@ -127,7 +127,7 @@ extension NodeStore {
                            arguments: [try CanonicalJSON.string(fields), try CanonicalJSON.string(bases), changeId])
         } else {
             changeId = Identifier.make()
-            var bases: [PledgeField: BaseVersion] = [:]
+            var bases: FieldDictionary<BaseVersion> = [:]
             for field in changes.keys { bases[field] = try forcedBases[field] ?? base(db, of: field, in: stored) }
             try db.executeCached(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [changeId, stored.id, try CanonicalJSON.string(changes), try CanonicalJSON.string(bases),

@@ -67,7 +67,7 @@ extension NodeStore {
                 if let body = row["body"] as Data? { return try CanonicalJSON.decode(Change.self, from: body) }
                 return Change(changeId: row["change_id"], pledgeId: row["pledge_id"],
                               fields: try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String),
-                              bases: try CanonicalJSON.decode([PledgeField: BaseVersion].self, from: row["bases"] as String),
+                              bases: try CanonicalJSON.decode(FieldDictionary<BaseVersion>.self, from: row["bases"] as String),
                               resolves: try CanonicalJSON.decode([String].self, from: row["resolves"] as String),
                               device: device, madeAt: row["made_at"])
             }

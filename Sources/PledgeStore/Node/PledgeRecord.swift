@@ -9,7 +9,7 @@ public struct PledgeRecord: Codable, Sendable, Hashable {
     /// Whether the registry has ever confirmed this pledge.
     public var isOnRegistry: Bool
     /// The registry version of each confirmed field.
-    public var versions: [PledgeField: Int]
+    public var versions: FieldDictionary<Int>
     /// Open conflicts on this pledge.
     public var conflicts: [ConflictRecord]
     /// Advisory warnings (e.g. women share under the year's target).

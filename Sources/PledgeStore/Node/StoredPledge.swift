@@ -6,7 +6,7 @@ import PledgeModel
 struct StoredPledge {
     var id: String
     /// The registry's values and versions; nil while the pledge has never reached the registry.
-    var confirmed: [PledgeField: VersionedValue]?
+    var confirmed: FieldDictionary<VersionedValue>?
     /// Confirmed overlaid with the outbox: what the user sees.
     var current: Pledge
     var createdSeq: Int
@@ -21,7 +21,7 @@ struct StoredPledge {
     static func fetchConfirmed(_ db: Database, id: String) throws -> StoredPledge? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT confirmed, created_seq FROM pledge WHERE id = ?"), arguments: [id]).map { row in
             let confirmedText: String? = row["confirmed"]
-            return StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: $0) },
+            return StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
                                 current: Pledge(id: id, fields: [:]), createdSeq: row["created_seq"])
         }
     }
@@ -31,7 +31,7 @@ struct StoredPledge {
             .map(StoredPledge.init(row:))
     }
 
-    init(id: String, confirmed: [PledgeField: VersionedValue]?, current: Pledge, createdSeq: Int) {
+    init(id: String, confirmed: FieldDictionary<VersionedValue>?, current: Pledge, createdSeq: Int) {
         self.id = id
         self.confirmed = confirmed
         self.current = current
@@ -41,7 +41,7 @@ struct StoredPledge {
     init(row: Row) throws {
         id = row["id"]
         let confirmedText: String? = row["confirmed"]
-        confirmed = try confirmedText.map { try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: $0) }
+        confirmed = try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) }
         current = try CanonicalJSON.decode(Pledge.self, from: row["current"] as String)
         createdSeq = row["created_seq"]
     }

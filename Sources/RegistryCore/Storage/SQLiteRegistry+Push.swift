@@ -250,7 +250,7 @@ struct ChangeApplication {
         // Step 4 (decided before anything is written, so a rejection writes nothing).
         var decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)] = []
         decisions.reserveCapacity(change.fields.count)
-        var resulting = existing ?? Pledge(id: change.pledgeId, fields: FieldMap(minimumCapacity: PledgeField.allCases.count))
+        var resulting = existing ?? Pledge(id: change.pledgeId, fields: FieldMap())
         for (field, value) in change.fields.sorted(by: { $0.key < $1.key }) {
             let current = stored?[field]
             var base = 0
@@ -310,17 +310,16 @@ struct ChangeApplication {
     }
 
     private func persist(_ decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)],
-                         stored: [PledgeField: VersionedValue], resulting initial: Pledge, resolutions: [ConflictRecord]) throws -> Evaluation {
+                         stored: FieldDictionary<VersionedValue>, resulting initial: Pledge, resolutions: [ConflictRecord]) throws -> Evaluation {
         var resulting = initial
         let applied = Set(decisions.filter { $0.decision == .apply }.map(\.field))
         let derived = try ReviewRules(db: db).derivedFields(by: caller.principal, applied: applied, resulting: resulting, receivedAt: receivedAt)
         let touchesState = decisions.contains { $0.decision != .unchanged } || !derived.isEmpty
         let seq = touchesState ? try sequence.next() : 0
         var fields = stored
-        fields.reserveCapacity(PledgeField.allCases.count)
         var conflictIds: [String] = []
         // What the change did, by kind, for the change log: one entry per kind, not one per field.
-        var appliedValues = FieldMap(minimumCapacity: decisions.count), resolvedValues = FieldMap(), candidateValues = FieldMap()
+        var appliedValues = FieldMap(), resolvedValues = FieldMap(), candidateValues = FieldMap()
         // Asked once per change rather than once per applied field: most pledges have no open conflict.
         let hasOpenConflict = try !stored.isEmpty && Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE pledge_id = ? AND state = 'open')"),
@@ -377,7 +376,7 @@ struct ChangeApplication {
                 }
             }
         }
-        var answered = [PledgeField: VersionedValue](minimumCapacity: decisions.count)
+        var answered = FieldDictionary<VersionedValue>()
         for item in decisions { answered[item.field] = fields[item.field] ?? VersionedValue(value: .null, version: 0) }
         let result = ChangeResult(changeId: change.changeId, outcome: conflictIds.isEmpty ? .applied : .mergedWithConflicts,
                                   fields: answered, conflicts: conflictIds)

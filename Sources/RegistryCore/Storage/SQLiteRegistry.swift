@@ -137,9 +137,9 @@ public final class SQLiteRegistry: RegistryStorage {
         }
     }
 
-    static func fetchFields(_ db: Database, pledge id: String) throws -> [PledgeField: VersionedValue]? {
+    static func fetchFields(_ db: Database, pledge id: String) throws -> FieldDictionary<VersionedValue>? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM pledge WHERE id = ?"), arguments: [id])
-            .map { try CanonicalJSON.decode([PledgeField: VersionedValue].self, from: $0) }
+            .map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) }
     }
 
     /// Every conflict of a pledge, open and resolved, oldest first (nodes keep the open ones).

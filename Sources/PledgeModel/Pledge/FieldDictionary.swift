@@ -1,0 +1,186 @@
+/// A map keyed by pledge field, kept as one slot per field in declaration order.
+///
+/// Every change, stored pledge, answer and pulled page holds its fields in one of these. As a
+/// `Dictionary` each lookup and insert hashed the key and probed a table, which was a tenth of the
+/// registry's push CPU (docs/performance.md); here a field's slot is its ordinal. It reads like a
+/// `Dictionary` (subscript, `keys`, `values`, `mapValues`, `filter`, literals) and iterates its
+/// entries in field order.
+public struct FieldDictionary<Value> {
+    /// One slot per field, or none until the first value is set (an empty map allocates nothing).
+    private var slots: [Value?]
+    /// How many fields have a value.
+    public private(set) var count: Int
+
+    /// An empty map.
+    public init() {
+        slots = []
+        count = 0
+    }
+
+    /// Whether no field has a value.
+    public var isEmpty: Bool { count == 0 }
+
+    /// The value of `field`, nil when it has none; setting nil removes it.
+    public subscript(field: PledgeField) -> Value? {
+        get { slots.isEmpty ? nil : slots[field.ordinal] }
+        set {
+            if slots.isEmpty {
+                guard newValue != nil else { return }
+                slots = Array(repeating: nil, count: PledgeField.count)
+            }
+            let index = field.ordinal
+            count += (newValue == nil ? 0 : 1) - (slots[index] == nil ? 0 : 1)
+            slots[index] = newValue
+        }
+    }
+
+    /// The fields that have a value, in field order.
+    public var keys: [PledgeField] { map(\.key) }
+
+    /// The values, in field order.
+    public var values: [Value] { map(\.value) }
+
+    /// Removes `field`'s value and returns it.
+    @discardableResult
+    public mutating func removeValue(forKey field: PledgeField) -> Value? {
+        let old = self[field]
+        self[field] = nil
+        return old
+    }
+
+    /// Sets `field`'s value and returns the one it replaced.
+    @discardableResult
+    public mutating func updateValue(_ value: Value, forKey field: PledgeField) -> Value? {
+        let old = self[field]
+        self[field] = value
+        return old
+    }
+
+    /// The same fields with each value transformed.
+    public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> FieldDictionary<T> {
+        var mapped = FieldDictionary<T>()
+        for (field, value) in self { mapped[field] = try transform(value) }
+        return mapped
+    }
+
+    /// The fields whose transformed value is not nil, with that value.
+    public func compactMapValues<T>(_ transform: (Value) throws -> T?) rethrows -> FieldDictionary<T> {
+        var mapped = FieldDictionary<T>()
+        for (field, value) in self { mapped[field] = try transform(value) }
+        return mapped
+    }
+
+    /// The entries that satisfy `isIncluded`, as a map (as `Dictionary.filter` gives).
+    public func filter(_ isIncluded: ((key: PledgeField, value: Value)) throws -> Bool) rethrows -> FieldDictionary<Value> {
+        var kept = FieldDictionary()
+        for entry in self where try isIncluded(entry) { kept[entry.key] = entry.value }
+        return kept
+    }
+
+    /// Sets every entry of `other`, keeping `combine`'s choice where both have the field.
+    public mutating func merge(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows {
+        for (field, value) in other { self[field] = try self[field].map { try combine($0, value) } ?? value }
+    }
+
+    /// This map with every entry of `other` set, keeping `combine`'s choice where both have the field.
+    public func merging(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows -> FieldDictionary<Value> {
+        var merged = self
+        try merged.merge(other, uniquingKeysWith: combine)
+        return merged
+    }
+}
+
+extension FieldDictionary: Sequence {
+    /// Walks the fields that have a value, in field order.
+    public struct Iterator: IteratorProtocol {
+        private let slots: [Value?]
+        private var index = 0
+
+        fileprivate init(slots: [Value?]) {
+            self.slots = slots
+        }
+
+        public mutating func next() -> (key: PledgeField, value: Value)? {
+            while index < slots.count {
+                defer { index += 1 }
+                if let value = slots[index] { return (PledgeField.inOrder[index], value) }
+            }
+            return nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(slots: slots) }
+
+    public var underestimatedCount: Int { count }
+}
+
+extension FieldDictionary: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (PledgeField, Value)...) {
+        self.init()
+        for (field, value) in elements {
+            precondition(self[field] == nil, "field \(field.rawValue) appears twice in a literal")
+            self[field] = value
+        }
+    }
+}
+
+extension FieldDictionary: Equatable where Value: Equatable {
+    public static func == (lhs: FieldDictionary, rhs: FieldDictionary) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        // Equal counts, so every field of one found equal in the other makes them equal.
+        return lhs.allSatisfy { rhs[$0.key] == $0.value }
+    }
+}
+
+extension FieldDictionary: Hashable where Value: Hashable {
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for (field, value) in self {
+            hasher.combine(field)
+            hasher.combine(value)
+        }
+    }
+}
+
+extension FieldDictionary: Sendable where Value: Sendable {}
+
+extension FieldDictionary: CustomStringConvertible {
+    public var description: String {
+        isEmpty ? "[:]" : "[" + map { "\($0.key.rawValue): \($0.value)" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// Encoded and decoded as a JSON object keyed by field name, exactly as `[PledgeField: Value]` is.
+extension FieldDictionary: Encodable where Value: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: FieldCodingKey.self)
+        for (field, value) in self { try container.encode(value, forKey: FieldCodingKey(stringValue: field.rawValue)) }
+    }
+}
+
+extension FieldDictionary: Decodable where Value: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: FieldCodingKey.self)
+        self.init()
+        for key in container.allKeys {
+            guard let field = PledgeField(rawValue: key.stringValue) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "unknown pledge field \"\(key.stringValue)\"")
+            }
+            self[field] = try container.decode(Value.self, forKey: key)
+        }
+    }
+}
+
+/// A JSON object key that names a pledge field (or, when decoding, anything to check).
+private struct FieldCodingKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+
+    init(stringValue: String) {
+        self.stringValue = stringValue
+    }
+
+    init?(intValue: Int) {
+        nil
+    }
+}
