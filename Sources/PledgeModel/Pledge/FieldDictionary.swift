@@ -7,21 +7,23 @@
 /// entries in field order.
 public struct FieldDictionary<Value> {
     /// One slot per field, or none until the first value is set (an empty map allocates nothing).
-    private var slots: [Value?]
+    @usableFromInline var slots: [Value?]
     /// How many fields have a value.
-    public private(set) var count: Int
+    @inlinable public var count: Int { storedCount }
+    /// Backs `count` (settable from inlined code).
+    @usableFromInline var storedCount: Int
 
     /// An empty map.
-    public init() {
+    @inlinable public init() {
         slots = []
-        count = 0
+        storedCount = 0
     }
 
     /// Whether no field has a value.
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     /// The value of `field`, nil when it has none; setting nil removes it.
-    public subscript(field: PledgeField) -> Value? {
+    @inlinable public subscript(field: PledgeField) -> Value? {
         get { slots.isEmpty ? nil : slots[field.ordinal] }
         set {
             if slots.isEmpty {
@@ -29,20 +31,20 @@ public struct FieldDictionary<Value> {
                 slots = Array(repeating: nil, count: PledgeField.count)
             }
             let index = field.ordinal
-            count += (newValue == nil ? 0 : 1) - (slots[index] == nil ? 0 : 1)
+            storedCount += (newValue == nil ? 0 : 1) - (slots[index] == nil ? 0 : 1)
             slots[index] = newValue
         }
     }
 
     /// The fields that have a value, in field order.
-    public var keys: [PledgeField] { map(\.key) }
+    @inlinable public var keys: [PledgeField] { map(\.key) }
 
     /// The values, in field order.
-    public var values: [Value] { map(\.value) }
+    @inlinable public var values: [Value] { map(\.value) }
 
     /// Removes `field`'s value and returns it.
     @discardableResult
-    public mutating func removeValue(forKey field: PledgeField) -> Value? {
+    @inlinable public mutating func removeValue(forKey field: PledgeField) -> Value? {
         let old = self[field]
         self[field] = nil
         return old
@@ -50,40 +52,40 @@ public struct FieldDictionary<Value> {
 
     /// Sets `field`'s value and returns the one it replaced.
     @discardableResult
-    public mutating func updateValue(_ value: Value, forKey field: PledgeField) -> Value? {
+    @inlinable public mutating func updateValue(_ value: Value, forKey field: PledgeField) -> Value? {
         let old = self[field]
         self[field] = value
         return old
     }
 
     /// The same fields with each value transformed.
-    public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> FieldDictionary<T> {
+    @inlinable public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> FieldDictionary<T> {
         var mapped = FieldDictionary<T>()
         for (field, value) in self { mapped[field] = try transform(value) }
         return mapped
     }
 
     /// The fields whose transformed value is not nil, with that value.
-    public func compactMapValues<T>(_ transform: (Value) throws -> T?) rethrows -> FieldDictionary<T> {
+    @inlinable public func compactMapValues<T>(_ transform: (Value) throws -> T?) rethrows -> FieldDictionary<T> {
         var mapped = FieldDictionary<T>()
         for (field, value) in self { mapped[field] = try transform(value) }
         return mapped
     }
 
     /// The entries that satisfy `isIncluded`, as a map (as `Dictionary.filter` gives).
-    public func filter(_ isIncluded: ((key: PledgeField, value: Value)) throws -> Bool) rethrows -> FieldDictionary<Value> {
+    @inlinable public func filter(_ isIncluded: ((key: PledgeField, value: Value)) throws -> Bool) rethrows -> FieldDictionary<Value> {
         var kept = FieldDictionary()
         for entry in self where try isIncluded(entry) { kept[entry.key] = entry.value }
         return kept
     }
 
     /// Sets every entry of `other`, keeping `combine`'s choice where both have the field.
-    public mutating func merge(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows {
+    @inlinable public mutating func merge(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows {
         for (field, value) in other { self[field] = try self[field].map { try combine($0, value) } ?? value }
     }
 
     /// This map with every entry of `other` set, keeping `combine`'s choice where both have the field.
-    public func merging(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows -> FieldDictionary<Value> {
+    @inlinable public func merging(_ other: FieldDictionary<Value>, uniquingKeysWith combine: (Value, Value) throws -> Value) rethrows -> FieldDictionary<Value> {
         var merged = self
         try merged.merge(other, uniquingKeysWith: combine)
         return merged
@@ -93,14 +95,14 @@ public struct FieldDictionary<Value> {
 extension FieldDictionary: Sequence {
     /// Walks the fields that have a value, in field order.
     public struct Iterator: IteratorProtocol {
-        private let slots: [Value?]
-        private var index = 0
+        @usableFromInline let slots: [Value?]
+        @usableFromInline var index = 0
 
-        fileprivate init(slots: [Value?]) {
+        @usableFromInline init(slots: [Value?]) {
             self.slots = slots
         }
 
-        public mutating func next() -> (key: PledgeField, value: Value)? {
+        @inlinable public mutating func next() -> (key: PledgeField, value: Value)? {
             while index < slots.count {
                 defer { index += 1 }
                 if let value = slots[index] { return (PledgeField.inOrder[index], value) }
@@ -109,13 +111,13 @@ extension FieldDictionary: Sequence {
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(slots: slots) }
+    @inlinable public func makeIterator() -> Iterator { Iterator(slots: slots) }
 
-    public var underestimatedCount: Int { count }
+    @inlinable public var underestimatedCount: Int { count }
 }
 
 extension FieldDictionary: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (PledgeField, Value)...) {
+    @inlinable public init(dictionaryLiteral elements: (PledgeField, Value)...) {
         self.init()
         for (field, value) in elements {
             precondition(self[field] == nil, "field \(field.rawValue) appears twice in a literal")
@@ -125,7 +127,7 @@ extension FieldDictionary: ExpressibleByDictionaryLiteral {
 }
 
 extension FieldDictionary: Equatable where Value: Equatable {
-    public static func == (lhs: FieldDictionary, rhs: FieldDictionary) -> Bool {
+    @inlinable public static func == (lhs: FieldDictionary, rhs: FieldDictionary) -> Bool {
         guard lhs.count == rhs.count else { return false }
         // Equal counts, so every field of one found equal in the other makes them equal.
         return lhs.allSatisfy { rhs[$0.key] == $0.value }
@@ -133,7 +135,7 @@ extension FieldDictionary: Equatable where Value: Equatable {
 }
 
 extension FieldDictionary: Hashable where Value: Hashable {
-    public func hash(into hasher: inout Hasher) {
+    @inlinable public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for (field, value) in self {
             hasher.combine(field)
