@@ -13,7 +13,10 @@ final class BenchNode {
     /// The registry client over that transport.
     let client: RegistryClient
     /// Retries the client made (each a failed attempt that was tried again).
-    private(set) var retries = 0
+    var retries: Int { retryLock.withLock { retryCount } }
+    // Two push batches travel at once, so the client may report retries from two threads.
+    private let retryLock = NSLock()
+    private var retryCount = 0
 
     /// Creates a fresh node at `path` for `delegation` (nil: the Secretariat), pointed at `url` with `token`.
     convenience init(path: String, delegation: String?, device: String, url: String, token: String) throws {
@@ -27,7 +30,7 @@ final class BenchNode {
         self.store = store
         transport = TimingTransport(CurlTransport())
         client = RegistryClient(baseURL: url, token: token, transport: transport)
-        client.onRetry = { [unowned self] _, _, _ in self.retries += 1 }
+        client.onRetry = { [unowned self] _, _, _ in retryLock.withLock { retryCount += 1 } }
     }
 
     /// Records `pledges` offline in one transaction (as `pledge import` does); returns the seconds it took.

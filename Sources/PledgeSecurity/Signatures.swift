@@ -62,6 +62,13 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
+    /// A list of strings as `Change.writeJSON` writes its `resolves`.
+    private static func canonicalJSON(_ strings: [String]) -> String {
+        var writer = JSONWriter()
+        writer.strings(strings)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     /// The bytes a push reply's receipt covers, cut from the reply's body as sent: the body less its
     /// top-level `"receipt"` member. For a canonical body (every reply of this registry) these are
     /// `signedBytes(of:)` of the decoded reply, without re-encoding 500 results; nil when the body
@@ -107,7 +114,7 @@ public enum Signatures {
     public static func contentHash(of change: Change, fieldsJSON: String) throws -> String {
         Digest.sha256(Data(Change.canonicalJSON(changeId: change.changeId, pledgeId: change.pledgeId,
                                                 basesJSON: try CanonicalJSON.string(change.bases), fieldsJSON: fieldsJSON,
-                                                resolvesJSON: try CanonicalJSON.string(change.resolves), device: change.device,
+                                                resolvesJSON: Self.canonicalJSON(change.resolves), device: change.device,
                                                 madeAt: change.madeAt)))
     }
 

@@ -395,6 +395,7 @@ final class RecordingTransport: HTTPTransport {
     }
 
     var counters: WireCounters { inner.counters }
+    var maximumConcurrentRequests: Int { inner.maximumConcurrentRequests }
 
     func send(_ request: HTTPRequestSpec) throws -> HTTPReply {
         let isPush = request.method == "POST" && request.url.hasSuffix("/v1/push")

@@ -84,9 +84,16 @@ final class FailingTransport: HTTPTransport {
     private var remaining: Int
     init(allowing allowed: Int) { remaining = allowed }
     var counters: WireCounters { inner.counters }
+    var maximumConcurrentRequests: Int { inner.maximumConcurrentRequests }
+    // Two push batches may be sent at once from two threads.
+    private let lock = NSLock()
     func send(_ request: HTTPRequestSpec) throws -> HTTPReply {
-        guard remaining > 0 else { throw TransportError(code: 7, message: "simulated crash") }
-        remaining -= 1
+        let allowed = lock.withLock {
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+        guard allowed else { throw TransportError(code: 7, message: "simulated crash") }
         return try inner.send(request)
     }
 }

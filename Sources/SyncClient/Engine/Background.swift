@@ -3,8 +3,8 @@ import Foundation
 /// One call running on a worker thread while the caller works on; `value()` waits for its result.
 ///
 /// Sync overlaps the network with the store: the next pull page is fetched while this one is
-/// committed, and a push batch travels while the previous answer is recorded. Only one call on a
-/// `RegistryClient` is ever in flight, and the caller touches only the store meanwhile.
+/// committed, and push batches travel while the previous answer is recorded. At most as many calls
+/// as the client's transport allows are in flight at once, and the caller touches only the store meanwhile.
 final class Background<Value>: @unchecked Sendable {
     // Written once on the worker thread before `finished` is signalled, read after waiting on it.
     private var result: Result<Value, any Error>?

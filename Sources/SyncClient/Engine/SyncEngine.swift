@@ -75,8 +75,9 @@ public struct SyncEngine {
         let lanes = min(2, max(1, client.maximumConcurrentCalls))
         var travelling: [(batch: SignedBatch, reply: Background<PushAnswer>)] = []
         var next = try SignedBatch(signing: store.sealedChanges(limit: pushBatchSize), store: store)
-        func sendWhatMayGo() throws {
-            while let ready = next, travelling.count < lanes, !travelling.contains(where: { $0.batch.sharesPledges(with: ready) }) {
+        func sendWhatMayGo(holdingBackEditsOf answered: SignedBatch? = nil) throws {
+            while let ready = next, travelling.count < lanes, !travelling.contains(where: { $0.batch.sharesPledges(with: ready) }),
+                  answered.map({ !$0.sharesPledges(with: ready) }) ?? true {
                 travelling.append((ready, Background { try client.push(ready.changes, batchSignature: ready.signature) }))
                 next = try SignedBatch(signing: store.sealedChanges(limit: pushBatchSize, after: ready.lastSeq), store: store)
             }
@@ -87,8 +88,9 @@ public struct SyncEngine {
                 guard !travelling.isEmpty else { return }
                 let (batch, reply) = travelling.removeFirst()
                 let response = try reply.value()
-                // The freed connection takes the next batch before this answer is recorded.
-                try sendWhatMayGo()
+                // The freed connection takes the next batch before this answer is recorded, unless it
+                // edits a pledge of this batch: that one waits until the answer is checked and recorded.
+                try sendWhatMayGo(holdingBackEditsOf: batch)
                 try record(response, of: batch.changes, registryKey: registryKey, store: store, client: client, report: &report)
                 if total > pushBatchSize { progress("pushed \(report.pushed)/\(total) changes") }
             }

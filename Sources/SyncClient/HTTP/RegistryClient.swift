@@ -31,7 +31,8 @@ public final class RegistryClient {
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
     private let sleep: (Double) -> Void
-    /// Told about each retry (attempt number, wait in seconds, reason), for progress messages.
+    /// Told about each retry (attempt number, wait in seconds, reason), for progress messages; with
+    /// two push batches in flight it may be called from two threads at once.
     public var onRetry: (Int, Double, String) -> Void = { _, _, _ in }
 
     /// Creates a client for the registry at `baseURL` (e.g. `http://127.0.0.1:8080`).
