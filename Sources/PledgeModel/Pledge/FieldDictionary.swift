@@ -3,7 +3,7 @@
 /// Every change, stored pledge, answer and pulled page holds its fields in one of these. As a
 /// `Dictionary` each lookup and insert hashed the key and probed a table, which was a tenth of the
 /// registry's push CPU (docs/performance.md); here a field's slot is its ordinal. It reads like a
-/// `Dictionary` (subscript, `keys`, `values`, `mapValues`, `filter`, literals) and iterates its
+/// `Dictionary` (subscript, `keys`, `values`, `mapValues`, `filter`, `merge`, literals) and iterates its
 /// entries in field order.
 public struct FieldDictionary<Value> {
     /// One slot per field, or none until the first value is set (an empty map allocates nothing).
@@ -28,7 +28,7 @@ public struct FieldDictionary<Value> {
         set {
             if slots.isEmpty {
                 guard newValue != nil else { return }
-                slots = Array(repeating: nil, count: PledgeField.count)
+                slots = Array(repeating: nil, count: PledgeField.inOrder.count)
             }
             let index = field.ordinal
             storedCount += (newValue == nil ? 0 : 1) - (slots[index] == nil ? 0 : 1)
@@ -50,23 +50,8 @@ public struct FieldDictionary<Value> {
         return old
     }
 
-    /// Sets `field`'s value and returns the one it replaced.
-    @discardableResult
-    @inlinable public mutating func updateValue(_ value: Value, forKey field: PledgeField) -> Value? {
-        let old = self[field]
-        self[field] = value
-        return old
-    }
-
     /// The same fields with each value transformed.
     @inlinable public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> FieldDictionary<T> {
-        var mapped = FieldDictionary<T>()
-        for (field, value) in self { mapped[field] = try transform(value) }
-        return mapped
-    }
-
-    /// The fields whose transformed value is not nil, with that value.
-    @inlinable public func compactMapValues<T>(_ transform: (Value) throws -> T?) rethrows -> FieldDictionary<T> {
         var mapped = FieldDictionary<T>()
         for (field, value) in self { mapped[field] = try transform(value) }
         return mapped

@@ -82,9 +82,6 @@ public enum PledgeField: String, CaseIterable, Codable, CodingKeyRepresentable, 
         Int(withUnsafeBytes(of: self) { $0[0] })
     }
 
-    /// How many fields there are.
-    public static let count = allCases.count
-
     /// Every field in declaration order, kept (the synthesized `allCases` builds its array on each call).
     public static let inOrder = allCases
 

@@ -65,16 +65,38 @@ extension Pledge: CanonicalJSONWritable {
 
 extension Change: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
+        Self.write(to: &writer, changeId: changeId, pledgeId: pledgeId, device: device, madeAt: madeAt, signature: signature,
+                   bases: { $0.value(bases) }, fields: { $0.value(fields) }, resolves: { $0.strings(resolves) })
+    }
+
+    /// The one layout of a change's JSON, keys in sorted order; the three maps and lists are written
+    /// by the caller (encoded, or spliced from canonical text).
+    private static func write(to writer: inout JSONWriter, changeId: String, pledgeId: String, device: String, madeAt: String,
+                              signature: String?, bases: (inout JSONWriter) -> Void, fields: (inout JSONWriter) -> Void,
+                              resolves: (inout JSONWriter) -> Void) {
         writer.object { writer in
-            writer.member("bases") { writer in writer.value(bases) }
+            writer.member("bases", bases)
             writer.member("changeId") { writer in writer.string(changeId) }
             writer.member("device") { writer in writer.string(device) }
-            writer.member("fields") { writer in writer.value(fields) }
+            writer.member("fields", fields)
             writer.member("madeAt") { writer in writer.string(madeAt) }
             writer.member("pledgeId") { writer in writer.string(pledgeId) }
-            writer.member("resolves") { writer in writer.strings(resolves) }
+            writer.member("resolves", resolves)
             writer.member("signature", ifPresent: signature) { writer, signature in writer.string(signature) }
         }
+    }
+
+    /// The canonical JSON of an unsigned change whose `bases`, `fields` and `resolves` are given as
+    /// their canonical JSON text, spliced in as they are: a node keeps those three in its outbox in
+    /// that form, and sealing a batch of 500 changes from them this way skips decoding and
+    /// re-encoding every field. The same bytes as `CanonicalJSON.encode(change)` when the three are
+    /// canonical (`CanonicalJSONTests` checks it).
+    public static func canonicalJSON(changeId: String, pledgeId: String, basesJSON: String, fieldsJSON: String,
+                                     resolvesJSON: String, device: String, madeAt: String) -> [UInt8] {
+        var writer = JSONWriter()
+        write(to: &writer, changeId: changeId, pledgeId: pledgeId, device: device, madeAt: madeAt, signature: nil,
+              bases: { $0.raw(basesJSON) }, fields: { $0.raw(fieldsJSON) }, resolves: { $0.raw(resolvesJSON) })
+        return writer.bytes
     }
 }
 
@@ -99,14 +121,28 @@ extension Rejection: CanonicalJSONWritable {
 
 extension ChangeResult: CanonicalJSONWritable {
     public func writeJSON(to writer: inout JSONWriter) {
+        write(to: &writer) { $0.value(fields) }
+    }
+
+    /// The one layout of a result's JSON, keys in sorted order; `fields` is written by the caller.
+    private func write(to writer: inout JSONWriter, fields: (inout JSONWriter) -> Void) {
         writer.object { writer in
             writer.member("changeId") { writer in writer.string(changeId) }
             writer.member("conflicts") { writer in writer.strings(conflicts) }
-            writer.member("fields") { writer in writer.value(fields) }
+            writer.member("fields", fields)
             writer.member("outcome") { writer in writer.string(outcome.rawValue) }
             writer.member("reasons") { writer in writer.value(reasons) }
             writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
         }
+    }
+
+    /// The canonical JSON of this result with its `fields` given as their canonical JSON text: the
+    /// registry writes a creation's fields once, for the pledge's row, and splices them in here.
+    /// The same bytes as `CanonicalJSON.string(self)` when `fieldsJSON` is `fields`' (`CanonicalJSONTests`).
+    public func canonicalJSON(fieldsJSON: String) -> String {
+        var writer = JSONWriter()
+        write(to: &writer) { $0.raw(fieldsJSON) }
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 
@@ -174,45 +210,5 @@ extension PullPage: CanonicalJSONWritable {
             writer.member("left", ifPresent: left) { writer, left in writer.strings(left) }
             writer.member("pledges") { writer in writer.value(pledges) }
         }
-    }
-}
-
-extension Change {
-    /// The canonical JSON of an unsigned change whose `bases`, `fields` and `resolves` are given as
-    /// their canonical JSON text, spliced in as they are: a node keeps those three in its outbox in
-    /// that form, and sealing a batch of 500 changes from them this way skips decoding and
-    /// re-encoding every field. The same bytes as `CanonicalJSON.encode(change)` when the three are
-    /// canonical (`CanonicalJSONTests` checks it).
-    public static func canonicalJSON(changeId: String, pledgeId: String, basesJSON: String, fieldsJSON: String,
-                                     resolvesJSON: String, device: String, madeAt: String) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.object { writer in
-            writer.member("bases") { writer in writer.raw(basesJSON) }
-            writer.member("changeId") { writer in writer.string(changeId) }
-            writer.member("device") { writer in writer.string(device) }
-            writer.member("fields") { writer in writer.raw(fieldsJSON) }
-            writer.member("madeAt") { writer in writer.string(madeAt) }
-            writer.member("pledgeId") { writer in writer.string(pledgeId) }
-            writer.member("resolves") { writer in writer.raw(resolvesJSON) }
-        }
-        return writer.bytes
-    }
-}
-
-extension ChangeResult {
-    /// The canonical JSON of this result with its `fields` given as their canonical JSON text: the
-    /// registry writes a creation's fields once, for the pledge's row, and splices them in here.
-    /// The same bytes as `CanonicalJSON.string(self)` when `fieldsJSON` is `fields`' (`CanonicalJSONTests`).
-    public func canonicalJSON(fieldsJSON: String) -> String {
-        var writer = JSONWriter()
-        writer.object { writer in
-            writer.member("changeId") { writer in writer.string(changeId) }
-            writer.member("conflicts") { writer in writer.strings(conflicts) }
-            writer.member("fields") { writer in writer.raw(fieldsJSON) }
-            writer.member("outcome") { writer in writer.string(outcome.rawValue) }
-            writer.member("reasons") { writer in writer.value(reasons) }
-            writer.member("receipt", ifPresent: receipt) { writer, receipt in writer.string(receipt) }
-        }
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
