@@ -62,6 +62,19 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
+    /// What a push reply's receipt signs: the ASCII label `pledge-push-reply-v2`, a newline, and the
+    /// SHA-256 (lowercase hex) of the reply's signed bytes (`signedBytes(of:)`). Signing the digest
+    /// rather than the reply itself: Ed25519 hashes its message twice with SHA-512, which over a
+    /// 350 KB reply cost more than the signature, while SHA-256 runs in hardware here.
+    public static func receiptMessage(ofReply signedBytes: Data) -> Data {
+        Data(("pledge-push-reply-v2\n" + Digest.sha256(signedBytes)).utf8)
+    }
+
+    /// Whether `receipt` is the registry's signature of a push reply whose signed bytes are `signedBytes`.
+    public static func isValidReceipt(_ receipt: String, ofReply signedBytes: Data, publicKey: String) -> Bool {
+        isValid(receipt, of: receiptMessage(ofReply: signedBytes), publicKey: publicKey)
+    }
+
     /// A list of strings as `Change.writeJSON` writes its `resolves`.
     private static func canonicalJSON(_ strings: [String]) -> String {
         var writer = JSONWriter()

@@ -51,20 +51,23 @@ import TestSupport
         #expect(try registryHas(first) && registryHas(second))
         let registryKey = try #require(http.json(try http.send("GET", "/v1/registry-key", token: laptop.token))?["publicKey"] as? String)
         let receipt = try #require(response.receipt)
-        #expect(Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response), publicKey: registryKey))
+        #expect(Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: response), publicKey: registryKey))
+        // What it signs, as docs/protocol.md section 2a spells it out for other implementations.
+        let documented = Data(("pledge-push-reply-v2\n" + Digest.sha256(try Signatures.signedBytes(of: response))).utf8)
+        #expect(Signatures.isValid(receipt, of: documented, publicKey: registryKey))
         // A node checks it against the body as it came, less the receipt: the same bytes.
         #expect(Signatures.signedBytes(ofPushReplyBody: lastBody) == (try Signatures.signedBytes(of: response)))
         var altered = response
         altered.results[1].outcome = .rejected
-        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: altered), publicKey: registryKey))
+        #expect(!Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: altered), publicKey: registryKey))
         var shortened = response
         shortened.results.removeLast()
-        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: shortened), publicKey: registryKey))
+        #expect(!Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: shortened), publicKey: registryKey))
         // The receipt also vouches for the change log's head it names.
         let head = try #require(response.auditHead)
         var otherHead = response
         otherHead.auditHead = AuditHead(entry: head.entry - 1, hash: head.hash)
-        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: otherHead), publicKey: registryKey))
+        #expect(!Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: otherHead), publicKey: registryKey))
 
         // Kept for audit: each change names its batch, whose signature verifies with the device's key
         // over hashes that include the change's own content hash.

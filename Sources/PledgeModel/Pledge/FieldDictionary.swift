@@ -36,11 +36,19 @@ public struct FieldDictionary<Value> {
         }
     }
 
+    // `keys` and `values` walk the slots with closures, not `map(\.key)`: a key path into this
+    // generic type's element is built at run time on every call, which was 4% of the registry's push.
+
     /// The fields that have a value, in field order.
-    @inlinable public var keys: [PledgeField] { map(\.key) }
+    @inlinable public var keys: [PledgeField] {
+        var keys: [PledgeField] = []
+        keys.reserveCapacity(count)
+        for (index, slot) in slots.enumerated() where slot != nil { keys.append(PledgeField.inOrder[index]) }
+        return keys
+    }
 
     /// The values, in field order.
-    @inlinable public var values: [Value] { map(\.value) }
+    @inlinable public var values: [Value] { slots.compactMap { $0 } }
 
     /// Removes `field`'s value and returns it.
     @discardableResult

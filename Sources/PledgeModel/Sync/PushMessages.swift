@@ -77,8 +77,9 @@ public struct PushResponse: Codable, Sendable {
     /// The change log's last entry once the batch was applied (nil while the log is empty): a node
     /// keeps the latest, an anchor against entries cut from the end of the log.
     public var auditHead: AuditHead?
-    /// The registry's Ed25519 signature (base64) over this reply without it (`Signatures.signedBytes(of:)`):
-    /// one receipt for the batch, proof of what the registry acknowledged and of its log's head.
+    /// The registry's Ed25519 signature (base64) over the SHA-256 of this reply without it
+    /// (`Signatures.receiptMessage(ofReply:)`): one receipt for the batch, proof of what the registry
+    /// acknowledged and of its log's head.
     public var receipt: String?
 
     /// Creates a push response.

@@ -50,12 +50,22 @@ extension NodeStore {
         return try key.sign(Signatures.signedBytes(ofBatch: try batch.map(Self.contentHash(ofSealed:))))
     }
 
+    /// The member a signed change body carries and an unsigned one does not.
+    private static let signatureMember = Array(#""signature":"#.utf8)
+
     /// The registry's content hash of a sealed change. A body sealed by this version is the
     /// unsigned change's canonical JSON, so it is the hash of the body as it is; one sealed by an
     /// older version carries a signature, which the content hash leaves out.
     static func contentHash(ofSealed change: SealedChange) throws -> String {
         // In canonical JSON a quote inside a string is escaped, so this only matches the member.
-        guard change.body.range(of: Data(#""signature":"#.utf8)) != nil else { return Digest.sha256(change.body) }
+        // (A plain byte search, not `Data.range(of:)`: Foundation's search was 3% of the node's push CPU.)
+        let signed = change.body.withUnsafeBytes { body in
+            let bytes = body.bindMemory(to: UInt8.self)
+            return bytes.indices.contains { start in
+                bytes[start] == UInt8(ascii: "\"") && bytes[start...].starts(with: signatureMember)
+            }
+        }
+        guard signed else { return Digest.sha256(change.body) }
         return try Signatures.contentHash(of: try CanonicalJSON.decode(Change.self, from: change.body))
     }
 
@@ -83,17 +93,15 @@ extension NodeStore {
                 try Self.setSetting(db, "audit_head", auditHead.description)
             }
             for result in results {
-                guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "SELECT pledge_id FROM outbox WHERE change_id = ?"),
-                                                         arguments: [result.changeId]) else { continue }
+                // Every answered change leaves the outbox, whatever the answer: taken out and read in one statement.
+                guard let answered = try Row.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id, fields"),
+                                                      arguments: [result.changeId]) else { continue }
+                let pledgeId: String = answered["pledge_id"]
                 // `current` is recomputed below from confirmed and what is still in the outbox.
-                guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else {
-                    try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
-                    continue
-                }
+                guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
                 if result.outcome == .rejected {
-                    let fields = try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM outbox WHERE change_id = ?"), arguments: [result.changeId]) ?? "{}"
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [result.changeId, pledgeId, fields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
+                                   arguments: [result.changeId, pledgeId, answered["fields"] as String, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     if var confirmed = stored.confirmed {
                         for (field, versioned) in result.fields where versioned.version >= (confirmed[field]?.version ?? 0) {
@@ -105,7 +113,6 @@ extension NodeStore {
                         stored.confirmed = result.fields
                     }
                 }
-                try db.executeCached(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [result.changeId])
                 if result.outcome == .rejected, stored.confirmed == nil {
                     // A creation the registry refused: the pledge exists nowhere else, and later edits
                     // of it cannot apply either. They are kept as refused, with the same reasons.

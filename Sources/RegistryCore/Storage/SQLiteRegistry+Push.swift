@@ -16,7 +16,7 @@ extension SQLiteRegistry {
         var unsigned = JSONWriter()
         response.writeJSON(to: &unsigned)
         // One receipt for the whole reply: a signature per change cost as much as applying it.
-        response.receipt = try batch.registryKey.sign(Data(unsigned.bytes))
+        response.receipt = try batch.registryKey.sign(Signatures.receiptMessage(ofReply: Data(unsigned.bytes)))
         return response
     }
 

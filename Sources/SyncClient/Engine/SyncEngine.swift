@@ -137,10 +137,10 @@ public struct SyncEngine {
     /// Whether the receipt signs the reply: checked against the body's own bytes, else (a registry
     /// that does not answer in canonical JSON) against the decoded reply encoded again.
     private static func receiptVerifies(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> Bool {
-        if let asSent = Signatures.signedBytes(ofPushReplyBody: answer.body), Signatures.isValid(receipt, of: asSent, publicKey: publicKey) {
+        if let asSent = Signatures.signedBytes(ofPushReplyBody: answer.body), Signatures.isValidReceipt(receipt, ofReply: asSent, publicKey: publicKey) {
             return true
         }
-        return Signatures.isValid(receipt, of: try Signatures.signedBytes(of: answer.response), publicKey: publicKey)
+        return Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: answer.response), publicKey: publicKey)
     }
 
     private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
