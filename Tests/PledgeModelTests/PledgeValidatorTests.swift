@@ -74,6 +74,14 @@ func makeUnitPledge(_ overrides: FieldMap = [:]) -> Pledge {
         #expect(PledgeValidator.validate(makeUnitPledge([.unitType: .text(String(repeating: "A", count: 65))])).errors.map(\.field) == ["unitType"])
     }
 
+    @Test func aUnitTypeIsASCIIUpperCaseLettersDigitsAndUnderscores() {
+        #expect(PledgeValidator.validate(makeUnitPledge([.unitType: .text("LEVEL_2_HOSPITAL")])).isValid)
+        for refused in ["level_2_hospital", "LEVEL-2", "LEVEL 2", "ÉQUIPE", "LEVEL_２"] {
+            let report = PledgeValidator.validate(makeUnitPledge([.unitType: .text(refused)]))
+            #expect(report.errors.map(\.field) == ["unitType"], "\(refused)")
+        }
+    }
+
     @Test func aNULCharacterIsRefusedInTextsAndLists() {
         #expect(PledgeValidator.validate(makeUnitPledge([.description: .text("before\u{0}after")])).errors.map(\.field) == ["description"])
         #expect(PledgeValidator.validate(makeUnitPledge([.missions: .list(["ANY\u{0}"])])).errors.map(\.field).contains("missions"))

@@ -160,7 +160,7 @@ public protocol CanonicalJSONWritable {
 
 extension PledgeField {
     /// Every field, ordered by name as sorted JSON keys are (by UTF-8 bytes).
-    static let sortedByName: [PledgeField] = allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+    public static let sortedByName: [PledgeField] = allCases.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
 
     /// Every field in that order with its JSON key as written in an object: `"name":`.
     static let sortedKeys: [(PledgeField, [UInt8])] = sortedByName.map { ($0, Array("\"\($0.rawValue)\":".utf8)) }

@@ -153,7 +153,8 @@ public enum PledgeValidator {
         guard let modality = pledge.text(.modality).flatMap(PledgeModality.init(rawValue:)) else { return }
         if modality == .unit {
             if let unitType = pledge.text(.unitType) {
-                if !unitType.allSatisfy({ ($0.isUppercase || $0.isNumber || $0 == "_") && $0.isASCII }) {
+                // ASCII upper-case letters, digits and underscores: checked on bytes, not graphemes.
+                if !unitType.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "_") }) {
                     report.errors.append(ValidationIssue(.unitType, "unitType (\(unitType.prefix(60))) must be upper-case letters, digits and underscores, e.g. LEVEL_2_HOSPITAL"))
                 }
             } else {
