@@ -49,8 +49,8 @@ public enum Signatures {
         return try CanonicalJSON.encode(copy)
     }
 
-    /// The bytes a push reply's receipt covers: the reply without its receipt (every result, without
-    /// a receipt of its own, and the log's head), in canonical JSON.
+    /// The bytes whose digest a push reply's receipt signs (`receiptMessage(ofReply:)`): the reply
+    /// without its receipt (every result, without a receipt of its own, and the log's head), in canonical JSON.
     public static func signedBytes(of response: PushResponse) throws -> Data {
         var copy = response
         copy.receipt = nil
@@ -70,9 +70,12 @@ public enum Signatures {
         Data(("pledge-push-reply-v2\n" + Digest.sha256(signedBytes)).utf8)
     }
 
-    /// Whether `receipt` is the registry's signature of a push reply whose signed bytes are `signedBytes`.
+    /// Whether `receipt` is the registry's signature of a push reply whose signed bytes are
+    /// `signedBytes`: over their digest (`receiptMessage(ofReply:)`), or, from a registry of an
+    /// earlier version, over the bytes themselves (tried only when the first check fails).
     public static func isValidReceipt(_ receipt: String, ofReply signedBytes: Data, publicKey: String) -> Bool {
         isValid(receipt, of: receiptMessage(ofReply: signedBytes), publicKey: publicKey)
+            || isValid(receipt, of: signedBytes, publicKey: publicKey)
     }
 
     /// A list of strings as `Change.writeJSON` writes its `resolves`.

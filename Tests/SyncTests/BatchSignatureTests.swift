@@ -55,6 +55,7 @@ import TestSupport
         // What it signs, as docs/protocol.md section 2a spells it out for other implementations.
         let documented = Data(("pledge-push-reply-v2\n" + Digest.sha256(try Signatures.signedBytes(of: response))).utf8)
         #expect(Signatures.isValid(receipt, of: documented, publicKey: registryKey))
+        #expect(!Signatures.isValid(receipt, of: try Signatures.signedBytes(of: response), publicKey: registryKey))
         // A node checks it against the body as it came, less the receipt: the same bytes.
         #expect(Signatures.signedBytes(ofPushReplyBody: lastBody) == (try Signatures.signedBytes(of: response)))
         var altered = response
@@ -114,6 +115,22 @@ import TestSupport
                 #expect(Signatures.signedBytes(ofPushReplyBody: try CanonicalJSON.encode(plain)) == nil)
             }
         }
+    }
+
+    @Test func aNodeAcceptsTheReceiptOfAnEarlierRegistryAndNothingElse() throws {
+        let registryKey = Signatures.makePrivateKey()
+        let publicKey = try Signatures.publicKey(ofPrivateKey: registryKey)
+        let reply = try CanonicalJSON.encode(PushResponse(results: [], auditHead: AuditHead(entry: 7, hash: "ab12")))
+        let other = try CanonicalJSON.encode(PushResponse(results: [], auditHead: AuditHead(entry: 8, hash: "ab12")))
+        // This registry's receipt signs the digest; an earlier one's signed the bytes themselves.
+        let current = try Signatures.sign(Signatures.receiptMessage(ofReply: reply), privateKey: registryKey)
+        let earlier = try Signatures.sign(reply, privateKey: registryKey)
+        #expect(Signatures.isValidReceipt(current, ofReply: reply, publicKey: publicKey))
+        #expect(Signatures.isValidReceipt(earlier, ofReply: reply, publicKey: publicKey))
+        #expect(!Signatures.isValidReceipt(current, ofReply: other, publicKey: publicKey))
+        #expect(!Signatures.isValidReceipt(earlier, ofReply: other, publicKey: publicKey))
+        let stranger = try Signatures.publicKey(ofPrivateKey: Signatures.makePrivateKey())
+        #expect(!Signatures.isValidReceipt(current, ofReply: reply, publicKey: stranger))
     }
 
     @Test func aChangeSealedWithItsOwnSignatureSharesABatchWithNewOnes() throws {

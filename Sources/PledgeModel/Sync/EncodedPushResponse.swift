@@ -1,8 +1,8 @@
 /// A push reply as the registry sends it: each result is the canonical JSON the registry recorded
 /// for it, spliced in rather than encoded again.
 ///
-/// The registry wrote each result three times (the recorded answer, the bytes its receipt signs, the
-/// reply), about a tenth of its push CPU (docs/performance.md). Without `receipt`, the bytes are
+/// The registry wrote each result three times (the recorded answer, the bytes whose digest its
+/// receipt signs, the reply), about a tenth of its push CPU (docs/performance.md). Without `receipt`, the bytes are
 /// those of the equivalent `PushResponse` without receipts (`Signatures.signedBytes(of:)`), which
 /// is what a node checks the receipt against; with it, those of the reply (`CanonicalJSONTests`).
 public struct EncodedPushResponse: CanonicalJSONWritable, Sendable {

@@ -10,8 +10,8 @@ extension SQLiteRegistry {
 
     public func push(_ request: PushRequest, by caller: Caller) async throws -> EncodedPushResponse {
         let batch = try await apply(request.changes, batchSignature: request.batchSignature, by: caller)
-        // Each result is written once, when it is recorded; the reply and the bytes its receipt
-        // signs splice those bytes in.
+        // Each result is written once, when it is recorded; the reply and the bytes whose digest
+        // its receipt signs splice those bytes in.
         var response = EncodedPushResponse(resultsJSON: batch.resultsJSON, auditHead: batch.auditHead)
         var unsigned = JSONWriter()
         response.writeJSON(to: &unsigned)

@@ -134,7 +134,7 @@ public final class RegistryClient {
     }
 }
 
-/// A push reply as it arrived: decoded, and its body's bytes (its receipt signs them, less the receipt).
+/// A push reply as it arrived: decoded, and its body's bytes (less the receipt, their digest is what the receipt signs).
 public struct PushAnswer: Sendable {
     /// The decoded reply.
     public let response: PushResponse
