@@ -125,9 +125,9 @@ public struct JSONWriter {
     @_specialize(where V == VersionedValue)
     public mutating func fieldMap<V>(_ map: FieldDictionary<V>, inserting extra: (key: String, value: String)?,
                                      _ value: (inout JSONWriter, V) -> Void) {
-        // Which fields are present, as a bit per field, so only those are read (this generic code is
-        // not specialized, and each read copies the value through its type's witnesses); each key's
-        // `"name":` bytes are made once (field names need no escaping).
+        // Which fields are present, as a bit per field, so only those are read (for a value type
+        // other than the two specialized above, each read copies the value through its type's
+        // witnesses); each key's `"name":` bytes are made once (field names need no escaping).
         var present: UInt64 = 0
         for (field, _) in map { present |= 1 << UInt64(field.ordinal) }
         var extra = extra

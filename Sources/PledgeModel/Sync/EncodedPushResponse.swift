@@ -2,9 +2,10 @@
 /// for it, spliced in rather than encoded again.
 ///
 /// The registry wrote each result three times (the recorded answer, the bytes whose digest its
-/// receipt signs, the reply), about a tenth of its push CPU (docs/performance.md). Without `receipt`, the bytes are
-/// those of the equivalent `PushResponse` without receipts (`Signatures.signedBytes(of:)`), which
-/// is what a node checks the receipt against; with it, those of the reply (`CanonicalJSONTests`).
+/// receipt signs, the reply), about a tenth of its push CPU (docs/performance.md). Without
+/// `receipt`, the bytes are those of the equivalent `PushResponse` without receipts
+/// (`Signatures.signedBytes(of:)`), whose digest a node checks the receipt against; with it, those
+/// of the reply (`CanonicalJSONTests`).
 public struct EncodedPushResponse: CanonicalJSONWritable, Sendable {
     /// Each result's canonical JSON, without a receipt of its own, in request order.
     public var resultsJSON: [String]
