@@ -41,10 +41,12 @@ extension PledgeCommand {
             if let registry {
                 Console.out("registry log for \(pledge.text(.ref) ?? pledge.id):")
                 var table = Table(headings: ["AT", "FIELD", "VALUE", "HOW", "BY", "CHANGE"])
-                // A line per field: an entry records all the fields one change set in one way.
+                // A line per field: an entry records all the fields one change set in one way. A change
+                // is shown by the end of its id: change ids are time-ordered, so their first digits
+                // are the same for changes made within a minute.
                 table.rows = try registry.entries.flatMap { entry in
                     try entry.fieldValues().map { field, value in
-                        [entry.receivedAt, field, Self.display(value), entry.kind, entry.actor, String(entry.changeId.prefix(8))]
+                        [entry.receivedAt, field, Self.display(value), entry.kind, entry.actor, "…" + entry.changeId.suffix(8)]
                     }
                 }
                 Console.out(table.render(maximumWidth: 40))

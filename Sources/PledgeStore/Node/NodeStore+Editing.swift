@@ -126,7 +126,7 @@ extension NodeStore {
             try db.executeCached(sql: "UPDATE outbox SET fields = ?, bases = ? WHERE change_id = ?",
                            arguments: [try CanonicalJSON.string(fields), try CanonicalJSON.string(bases), changeId])
         } else {
-            changeId = Identifier.make()
+            changeId = Identifier.makeChangeId()
             var bases: FieldDictionary<BaseVersion> = [:]
             for field in changes.keys { bases[field] = try forcedBases[field] ?? base(db, of: field, in: stored) }
             try db.executeCached(sql: "INSERT INTO outbox(change_id, pledge_id, fields, bases, resolves, made_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -1,4 +1,5 @@
 import Foundation
+import PledgeModel
 
 /// Timestamps in ISO 8601 UTC, as stored and shown.
 public enum Timestamp {
@@ -8,6 +9,12 @@ public enum Timestamp {
 
 /// Fresh lowercase UUIDs for pledge and change ids.
 public enum Identifier {
-    /// A new random UUID, lowercase.
+    /// A new random pledge id (version 4), lowercase. Random, not time-ordered: people name a
+    /// pledge by the first eight digits of its id (`pledge list`), which must differ between pledges.
     public static func make() -> String { UUID().uuidString.lowercased() }
+
+    /// A new change id: time-ordered (version 7), lowercase. Changes made later sort later, so the
+    /// outbox and the registry's received changes append to their primary-key indexes instead of
+    /// writing a random page per change.
+    public static func makeChangeId() -> String { TimeOrderedUUID.make() }
 }
