@@ -23,8 +23,9 @@ CREATE TABLE pledge (
 );
 CREATE INDEX pledge_created ON pledge(created_seq);
 
--- Local edits waiting for the registry, oldest first. A row is sealed (body set) when first sent;
--- a retry sends the same body. Unsealed rows coalesce further edits of the same pledge.
+-- Local edits waiting for the registry, oldest first. A row is sealed when first sent: its seq is at
+-- or below the `sealed_through` setting (or, sealed by an earlier version, its body is set), and a
+-- retry sends the same bytes. Unsealed rows coalesce further edits of the same pledge.
 CREATE TABLE outbox (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     change_id TEXT NOT NULL UNIQUE,

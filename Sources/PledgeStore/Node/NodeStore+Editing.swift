@@ -110,9 +110,12 @@ extension NodeStore {
         let now = Timestamp.now()
         // Coalesce only into the pledge's newest outbox row, and only if it is unsent and not a
         // resolution: a later edit must stay later than everything queued before it.
-        let newest = try Row.fetchOne(db.cachedStatement(sql: "SELECT change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1"),
+        let newest = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1"),
                                       arguments: [stored.id])
-        let open = newest.flatMap { row in (row["body"] as Data?) == nil && (row["resolves"] as String) == "[]" ? row : nil }
+        let sealedThrough = try sealedThrough(db)
+        let open = newest.flatMap { row in
+            (row["body"] as Data?) == nil && (row["seq"] as Int) > sealedThrough && (row["resolves"] as String) == "[]" ? row : nil
+        }
         let changeId: String
         if let open, conflicts.isEmpty {
             changeId = open["change_id"]
@@ -144,8 +147,8 @@ extension NodeStore {
 
     /// The base of a new edit of `field`: the latest sent-but-unacknowledged change of it, else the confirmed version.
     static func base(_ db: Database, of field: PledgeField, in stored: StoredPledge) throws -> BaseVersion {
-        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND body IS NOT NULL ORDER BY seq DESC"),
-                                    arguments: [stored.id])
+        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND (body IS NOT NULL OR seq <= ?) ORDER BY seq DESC"),
+                                    arguments: [stored.id, try sealedThrough(db)])
         for row in sent {
             let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)
             if fields[field] != nil { return .change(row["change_id"]) }

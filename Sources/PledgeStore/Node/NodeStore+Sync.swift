@@ -20,27 +20,39 @@ extension NodeStore {
     /// Seals unsent changes (up to `limit` in all) and returns the oldest sealed changes, in outbox
     /// order, after outbox position `after` (changes up to it are already on their way).
     ///
-    /// Sealing fixes a change's bytes in the same transaction that reads it, so a retry after a
-    /// crash or timeout sends exactly what may already have reached the registry. A sealed change
-    /// is not signed on its own: each push signs its batch (`batchSignature(of:)`), a bundle each change.
+    /// Sealing fixes a change's content in the same transaction that reads it, so a retry after a
+    /// crash or timeout sends exactly what may already have reached the registry: a sealed row never
+    /// takes a later edit (`queue` coalesces into unsealed rows only). A change's bytes are its
+    /// canonical JSON spliced from the row (its columns are canonical JSON) and the node's device,
+    /// which never changes, so they are made again on each send rather than stored; sealing moves one
+    /// watermark (`sealed_through`) instead of writing every row, which was a fifth of the node's push
+    /// CPU (docs/performance.md, step 28). Rows sealed by an earlier version keep their stored `body`,
+    /// which may carry a signature. A sealed change is not signed on its own: each push signs its
+    /// batch (`batchSignature(of:)`), a bundle each change.
     public func sealedChanges(limit: Int, after: Int = 0) throws -> [SealedChange] {
         try database.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"),
                                         arguments: [after, limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            let now = Timestamp.now()
-            return try rows.map { row in
-                let changeId: String = row["change_id"]
-                if let body = row["body"] as Data? { return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: row["pledge_id"], body: body) }
-                // The outbox keeps fields, bases and resolves as canonical JSON (written by
-                // `CanonicalJSON`), so the change's canonical JSON is spliced from them.
-                let pledgeId: String = row["pledge_id"]
-                let body = Data(Change.canonicalJSON(changeId: changeId, pledgeId: pledgeId, basesJSON: row["bases"], fieldsJSON: row["fields"],
-                                                     resolvesJSON: row["resolves"], device: identity.device, madeAt: row["made_at"]))
-                try db.executeCached(sql: "UPDATE outbox SET body = ?, sent_at = ? WHERE change_id = ?", arguments: [body, now, changeId])
+            let changes = rows.map { row in
+                let changeId: String = row["change_id"], pledgeId: String = row["pledge_id"]
+                let body = row["body"] as Data? ?? Data(Change.canonicalJSON(
+                    changeId: changeId, pledgeId: pledgeId, basesJSON: row["bases"], fieldsJSON: row["fields"],
+                    resolvesJSON: row["resolves"], device: identity.device, madeAt: row["made_at"]))
                 return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: pledgeId, body: body)
             }
+            // Every row up to the last one read is now sealed (those up to `after` already were).
+            if let last = changes.last?.seq, last > (try Self.sealedThrough(db)) {
+                try Self.setSetting(db, "sealed_through", String(last))
+            }
+            return changes
         }
+    }
+
+    /// The outbox position up to which every change is sealed; a row with a stored `body` (sealed by
+    /// an earlier version) is sealed wherever it is.
+    static func sealedThrough(_ db: Database) throws -> Int {
+        try setting(db, "sealed_through").flatMap { Int($0) } ?? 0
     }
 
     /// The device's signature over a push batch of sealed changes: one Ed25519 signature over their
