@@ -114,19 +114,21 @@ public struct JSONWriter {
     /// Writes a map keyed by pledge field, keys in sorted order.
     @_specialize(where V == FieldValue)
     @_specialize(where V == VersionedValue)
+    @_specialize(where V == BaseVersion)
     public mutating func fieldMap<V>(_ map: FieldDictionary<V>, _ value: (inout JSONWriter, V) -> Void) {
         fieldMap(map, inserting: nil, value)
     }
 
     /// Writes a map keyed by pledge field, with one more string member (`extra`) in its sorted place.
-    // Specialized here for the two maps every change and page carries: callers in other modules
+    // Specialized here for the three maps every change and page carries: callers in other modules
     // otherwise run the generic body, reading each value through its type's metadata.
     @_specialize(where V == FieldValue)
     @_specialize(where V == VersionedValue)
+    @_specialize(where V == BaseVersion)
     public mutating func fieldMap<V>(_ map: FieldDictionary<V>, inserting extra: (key: String, value: String)?,
                                      _ value: (inout JSONWriter, V) -> Void) {
         // Which fields are present, as a bit per field, so only those are read (for a value type
-        // other than the two specialized above, each read copies the value through its type's
+        // other than the three specialized above, each read copies the value through its type's
         // witnesses); each key's `"name":` bytes are made once (field names need no escaping).
         var present: UInt64 = 0
         for (field, _) in map { present |= 1 << UInt64(field.ordinal) }
