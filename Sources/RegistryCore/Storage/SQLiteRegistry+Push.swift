@@ -59,6 +59,7 @@ extension SQLiteRegistry {
                 return (results, try audit.currentHead(), try Self.registryPrivateKey(db))
             }
         }
+        checkpointer.request()
         return AppliedBatch(results: answers.map(\.result), resultsJSON: answers.map(\.json), auditHead: auditHead,
                             registryKey: try SigningKey(privateKey: privateKey))
     }

@@ -7,6 +7,8 @@ import PledgeSecurity
 /// The registry over SQLite in WAL mode: the default backend.
 public final class SQLiteRegistry: RegistryStorage {
     let pool: DatabasePool
+    /// Checkpoints the WAL off the writer's thread; each push asks for one after its commit.
+    let checkpointer: BackgroundCheckpointer
     /// Largest number of pledges a pull page may carry.
     public static let maximumPageSize = 2_000
 
@@ -21,6 +23,8 @@ public final class SQLiteRegistry: RegistryStorage {
             // DatabasePool already uses WAL; synchronous=FULL because an acknowledged push must
             // survive power loss, not only a process crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Checkpoints run on their own connection (`BackgroundCheckpointer`); this is the backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(BackgroundCheckpointer.writerThreshold)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
@@ -28,6 +32,7 @@ public final class SQLiteRegistry: RegistryStorage {
             migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
         }
         try migrator.migrate(pool)
+        checkpointer = try BackgroundCheckpointer(path: path)
     }
 
     // MARK: Tokens
