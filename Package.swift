@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
-        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel"]),
+        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SyncTests", dependencies: [
             "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge", "PledgeSecurity", "PledgeSchema",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -73,6 +73,26 @@ import Testing
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: reference, as: UTF8.self), sourceLocation: sourceLocation)
     }
 
+    /// A node splices a sealed change's bytes again on every send (it stores no copy), so a retry
+    /// carries the first send's bytes only while this layout holds: a change here changes the
+    /// content hash of every change waiting for an answer, which the registry would then refuse as
+    /// `change-id-reused`. Pinned byte for byte.
+    @Test func aChangesBytesArePinned() throws {
+        let change = Change(changeId: "01936b2e-5f00-7a00-8b00-000000000001", pledgeId: "8ed462a8-e42b-4d6b-bc7c-bfacce2a325e",
+                            fields: [.title: .text("Level 2 hospital, Juba"), .women: .integer(12), .missions: .list(["UNMISS"])],
+                            bases: [.title: .version(3), .women: .change("0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"), .missions: .version(0)],
+                            device: "KOR-laptop-1", madeAt: "2025-05-13T09:30:00Z")
+        let pinned = #"{"bases":{"missions":0,"title":3,"women":"0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"},"#
+            + #""changeId":"01936b2e-5f00-7a00-8b00-000000000001","device":"KOR-laptop-1","#
+            + #""fields":{"missions":["UNMISS"],"title":"Level 2 hospital, Juba","women":12},"#
+            + #""madeAt":"2025-05-13T09:30:00Z","pledgeId":"8ed462a8-e42b-4d6b-bc7c-bfacce2a325e","resolves":[]}"#
+        #expect(String(decoding: try CanonicalJSON.encode(change), as: UTF8.self) == pinned)
+        let spliced = Change.canonicalJSON(changeId: change.changeId, pledgeId: change.pledgeId,
+                                           basesJSON: try CanonicalJSON.string(change.bases), fieldsJSON: try CanonicalJSON.string(change.fields),
+                                           resolvesJSON: "[]", device: change.device, madeAt: change.madeAt)
+        #expect(String(decoding: spliced, as: UTF8.self) == pinned)
+    }
+
     @Test func everyControlCharacterIsEscapedAsJSONEncoderDoes() throws {
         let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
         try expectSameBytes(FieldValue.text(controls + "\"\\/\u{7f}é"))

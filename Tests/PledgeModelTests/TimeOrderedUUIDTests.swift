@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import PledgeModel
 
-/// New pledge and change ids are version 7 UUIDs: valid ids the registry takes, that sort in the
-/// order they were made (what keeps SQLite's primary-key indexes appending).
+/// New change ids are version 7 UUIDs: valid ids the registry takes, that sort in the order they
+/// were made (what keeps SQLite's primary-key indexes appending). Pledge ids stay random.
 @Suite struct TimeOrderedUUIDTests {
     @Test func idsAreLowercaseVersion7UUIDsWithTheRFCVariant() throws {
         for _ in 0..<500 {

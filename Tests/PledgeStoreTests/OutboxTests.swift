@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PledgeModel
 import PledgeStore
 import Testing
@@ -144,6 +145,72 @@ struct OutboxTests {
             try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital")])
             #expect(try store.unsentPreview().count == 1)
             #expect(try store.status().pendingChanges == 1)
+        }
+    }
+
+    /// The registry's answer to a sealed change applied as sent, at `version`.
+    func appliedAsSent(_ sealed: SealedChange, version: Int) throws -> ChangeResult {
+        let change = try CanonicalJSON.decode(Change.self, from: sealed.body)
+        return ChangeResult(changeId: change.changeId, outcome: .applied,
+                            fields: change.fields.mapValues { VersionedValue(value: $0, version: version) })
+    }
+
+    @Test func aChangeSealedByAnEarlierVersionKeepsItsStoredBytesAndTakesNoLaterEdit() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            // An earlier version sealed a change by storing its body in the row, and kept no watermark.
+            let unsent = try store.unsentPreview()
+            try #require(unsent.count == 1)
+            let storedBody = try CanonicalJSON.encode(unsent[0])
+            try DatabaseQueue(path: store.path).write { db in
+                try db.execute(sql: "UPDATE outbox SET body = ? WHERE change_id = ?", arguments: [storedBody, unsent[0].changeId])
+            }
+            #expect(try store.status().sentUnacknowledged == 1)
+            #expect(try store.history(pledge.id).entries.allSatisfy { $0.state == "sent" })
+
+            try store.edit(pledge.id, setting: [.title: .text("Level 2 hospital, Juba")])
+            let queued = try store.unsentPreview()
+            try #require(queued.count == 2)
+            #expect(queued[0].fields[.title] == .text("Level 2 hospital"), "the sent change must not absorb later edits")
+            #expect(queued[1].bases[.title] == .change(unsent[0].changeId))
+            #expect(try store.sealedChanges(limit: 10).first?.body == storedBody)
+        }
+    }
+
+    @Test func anAnswerAppliedAsSentKeepsTheShownPledgeAndItsFilterColumns() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            let creation = try store.sealedChanges(limit: 10)
+            try store.applyPushResults([try appliedAsSent(creation[0], version: 1)])
+            try store.withdraw(pledge.id, reason: "Capacity moved to another mission")
+            let withdrawal = try store.sealedChanges(limit: 10)
+            try #require(withdrawal.count == 1)
+            try store.applyPushResults([try appliedAsSent(withdrawal[0], version: 2)])
+
+            #expect(try store.pendingChangeCount() == 0)
+            #expect(try store.pledges(matching: .init(status: "WITHDRAWN")).map(\.pledge.id) == [pledge.id])
+            #expect(try store.pledges(matching: .init(status: "ANNOUNCED")).isEmpty)
+            let record = try store.pledge(pledge.id)
+            #expect(record.isOnRegistry)
+            #expect(record.pendingFields.isEmpty)
+            #expect(record.pledge.status == .withdrawn)
+            #expect(record.pledge.text(.withdrawalReason) == "Capacity moved to another mission")
+            #expect(record.versions[.status] == 2)
+            #expect(record.versions[.title] == 1)
+        }
+    }
+
+    @Test func anAnswerWhileALaterEditWaitsKeepsThatEditShown() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            let creation = try store.sealedChanges(limit: 10)
+            try store.edit(pledge.id, setting: [.women: .integer(20)])
+            try store.applyPushResults([try appliedAsSent(creation[0], version: 1)])
+
+            let record = try store.pledge(pledge.id)
+            #expect(record.pledge.integer(.women) == 20)
+            #expect(record.pendingFields == [.women])
+            #expect(record.versions[.women] == 1)
         }
     }
 }

@@ -54,7 +54,8 @@ extension NodeStore {
     }
 
     /// The outbox position up to which every change is sealed; a row with a stored `body` (sealed by
-    /// an earlier version) is sealed wherever it is.
+    /// an earlier version) is sealed wherever it is. Sound because the outbox's `seq` is
+    /// `AUTOINCREMENT`: a position is never given again, so a new row always lands above the mark.
     static func sealedThrough(_ db: Database) throws -> Int {
         try setting(db, "sealed_through").flatMap { Int($0) } ?? 0
     }

@@ -32,7 +32,7 @@ public final class SQLiteRegistry: RegistryStorage {
             migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
         }
         try migrator.migrate(pool)
-        checkpointer = try BackgroundCheckpointer(path: path)
+        checkpointer = BackgroundCheckpointer(path: path)
     }
 
     // MARK: Tokens
