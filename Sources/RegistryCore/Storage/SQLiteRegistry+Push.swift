@@ -50,9 +50,10 @@ extension SQLiteRegistry {
                 let batch = SignedBatchRecord(db: db, tokenId: caller.tokenId, contentHashes: contentHashes,
                                               signature: batchSignature, receivedAt: receivedAt)
                 let sequence = SequenceCounter(db: db)
+                let lookup = try BatchLookup(db: db, changes: changes)
                 let results = try changes.indices.map { index in
                     try ChangeApplication(change: changes[index], fieldsJSON: fieldsJSON[index], contentHash: contentHashes[index],
-                                          caller: caller, db: db, audit: audit, sequence: sequence,
+                                          caller: caller, db: db, audit: audit, sequence: sequence, lookup: lookup,
                                           signature: signatures?[index], batch: batch, receivedAt: receivedAt).run()
                 }
                 try sequence.save()
@@ -135,6 +136,8 @@ struct ChangeApplication {
     let audit: AuditLog
     /// The batch's sequence numbers.
     let sequence: SQLiteRegistry.SequenceCounter
+    /// The batch's received changes and existing pledges, read once.
+    let lookup: BatchLookup
     /// How the change proves its device (nil: the device has no registered key).
     let signature: SignatureCheck?
     /// The signed batch the change came in, recorded with it for audit when its signature vouches for it.
@@ -145,7 +148,8 @@ struct ChangeApplication {
     let actor: String
 
     init(change: Change, fieldsJSON: String, contentHash: String, caller: Caller, db: Database, audit: AuditLog,
-         sequence: SQLiteRegistry.SequenceCounter, signature: SignatureCheck?, batch: SignedBatchRecord, receivedAt: String) {
+         sequence: SQLiteRegistry.SequenceCounter, lookup: BatchLookup, signature: SignatureCheck?, batch: SignedBatchRecord,
+         receivedAt: String) {
         self.change = change
         self.fieldsJSON = fieldsJSON
         self.contentHash = contentHash
@@ -153,6 +157,7 @@ struct ChangeApplication {
         self.db = db
         self.audit = audit
         self.sequence = sequence
+        self.lookup = lookup
         self.signature = signature
         self.batch = batch
         self.receivedAt = receivedAt
@@ -162,8 +167,7 @@ struct ChangeApplication {
 
     /// The change's result, and its canonical JSON without a receipt (what is recorded and answered).
     func run() throws -> (result: ChangeResult, json: String) {
-        let recorded = try Row.fetchOne(db.cachedStatement(sql: "SELECT content_hash, result FROM received_change WHERE change_id = ?"),
-                                        arguments: [change.changeId])
+        let recorded = try lookup.recorded(change.changeId, db: db)
         // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
         // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
         if let recorded, try isSameContent(asRecorded: recorded["content_hash"]) {
@@ -187,6 +191,7 @@ struct ChangeApplication {
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, json, change.signature, batchId])
+        lookup.noteRecorded(change.changeId)
         return (result, json)
     }
 
@@ -238,7 +243,7 @@ struct ChangeApplication {
         guard missingBases.isEmpty else {
             return refused(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
         }
-        let stored = try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId)
+        let stored = lookup.mayExist(pledge: change.pledgeId) ? try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId) : nil
         let existing = stored.map { Pledge(id: change.pledgeId, fields: $0.mapValues(\.value)) }
         if existing == nil, change.fields[.delegation] == nil {
             return refused([Rejection(code: "unknown-pledge", message: "pledge \(change.pledgeId) is not on the registry")])
@@ -368,6 +373,7 @@ struct ChangeApplication {
                 INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
                 """, arguments: [change.pledgeId, resulting.delegation, storedJSON, seq])
+            lookup.noteWritten(pledge: change.pledgeId)
             if change.fields[.partners] != nil {
                 try recordScopeExits(from: Pledge(id: change.pledgeId, fields: stored.mapValues(\.value)), to: resulting, seq: seq)
                 try db.executeCached(sql: "DELETE FROM pledge_partner WHERE pledge_id = ?", arguments: [change.pledgeId])
