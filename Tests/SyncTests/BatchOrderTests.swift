@@ -57,4 +57,31 @@ import TestSupport
         #expect(try count("change_log", in: registry.databasePath) == 1)
         #expect(try count("pledge", in: registry.databasePath) == 1)
     }
+
+    @Test func aChangeIdReusedWithOtherContentLaterInTheSameBatchIsRefused() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor-laptop", in: directory, delegation: "KOR", registry: registry)
+        let id = try laptop.addHospital(title: "First")
+        let sealed = try laptop.store.sealedChanges(limit: 10)
+        try #require(sealed.count == 1)
+        var tampered = try CanonicalJSON.decode(Change.self, from: sealed[0].body)
+        tampered.fields[.title] = .text("Tampered")
+        var body = Data(#"{"changes":["#.utf8)
+        body.append(sealed[0].body)
+        body.append(contentsOf: Array(",".utf8))
+        body.append(try CanonicalJSON.encode(tampered))
+        body.append(contentsOf: Array("]}".utf8))
+
+        let reply = try RawHTTP(base: registry.url).send("POST", "/v1/push", token: laptop.token, body: body)
+        #expect(reply.status == 200)
+        let results = try CanonicalJSON.decode(PushResponse.self, from: reply.body).results
+        try #require(results.count == 2)
+        #expect(results[0].outcome == .applied)
+        #expect(results[1].outcome == .rejected)
+        #expect(results[1].reasons.map(\.code) == ["change-id-reused"])
+        let state = try RawHTTP(base: registry.url).send("GET", "/v1/pledges/\(id)", token: laptop.token)
+        #expect(String(decoding: state.body, as: UTF8.self).contains("\"First\""))
+        #expect(try count("received_change", in: registry.databasePath) == 1)
+    }
 }
