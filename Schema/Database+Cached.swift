@@ -7,4 +7,9 @@ extension Database {
     public func executeCached(sql: String, arguments: StatementArguments = []) throws {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }
+
+    /// `?,?,…` for an `IN (…)` list of `count` values; `NULL` (matching nothing) for none.
+    public static func placeholders(_ count: Int) -> String {
+        count == 0 ? "NULL" : repeatElement("?", count: count).joined(separator: ",")
+    }
 }

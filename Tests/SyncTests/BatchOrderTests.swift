@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PledgeModel
 import PledgeStore
 import SyncClient
@@ -9,10 +8,6 @@ import TestSupport
 /// The registry reads what a push batch looks up once for the whole batch (`BatchLookup`); each
 /// change must still see what the changes before it in the same batch did.
 @Suite struct BatchOrderTests {
-    func count(_ table: String, in path: String) throws -> Int {
-        try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-
     @Test func aCreationAndAnEditOfItInOneBatchBothApply() throws {
         let directory = TemporaryDirectory()
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
@@ -31,7 +26,7 @@ import TestSupport
         try desk.sync()
         #expect(try desk.pledge(id).title == "Second")
         #expect(try desk.store.pledge(id).versions[.title] == 2)
-        #expect(try count("pledge", in: registry.databasePath) == 1)
+        #expect(try rowCount("pledge", in: registry.databasePath) == 1)
     }
 
     @Test func theSameChangeTwiceInOneBatchIsAppliedOnceAndAnsweredAlike() throws {
@@ -41,11 +36,7 @@ import TestSupport
         _ = try laptop.addHospital()
         let sealed = try laptop.store.sealedChanges(limit: 10)
         try #require(sealed.count == 1)
-        var body = Data(#"{"changes":["#.utf8)
-        body.append(sealed[0].body)
-        body.append(contentsOf: Array(",".utf8))
-        body.append(sealed[0].body)
-        body.append(contentsOf: Array("]}".utf8))
+        let body = pushRequestBody([sealed[0].body, sealed[0].body])
 
         let reply = try RawHTTP(base: registry.url).send("POST", "/v1/push", token: laptop.token, body: body)
         #expect(reply.status == 200)
@@ -53,9 +44,9 @@ import TestSupport
         try #require(results.count == 2)
         #expect(results[0].outcome == .applied)
         #expect(results[1] == results[0])
-        #expect(try count("received_change", in: registry.databasePath) == 1)
-        #expect(try count("change_log", in: registry.databasePath) == 1)
-        #expect(try count("pledge", in: registry.databasePath) == 1)
+        #expect(try rowCount("received_change", in: registry.databasePath) == 1)
+        #expect(try rowCount("change_log", in: registry.databasePath) == 1)
+        #expect(try rowCount("pledge", in: registry.databasePath) == 1)
     }
 
     @Test func aChangeIdReusedWithOtherContentLaterInTheSameBatchIsRefused() throws {
@@ -67,11 +58,7 @@ import TestSupport
         try #require(sealed.count == 1)
         var tampered = try CanonicalJSON.decode(Change.self, from: sealed[0].body)
         tampered.fields[.title] = .text("Tampered")
-        var body = Data(#"{"changes":["#.utf8)
-        body.append(sealed[0].body)
-        body.append(contentsOf: Array(",".utf8))
-        body.append(try CanonicalJSON.encode(tampered))
-        body.append(contentsOf: Array("]}".utf8))
+        let body = pushRequestBody([sealed[0].body, try CanonicalJSON.encode(tampered)])
 
         let reply = try RawHTTP(base: registry.url).send("POST", "/v1/push", token: laptop.token, body: body)
         #expect(reply.status == 200)
@@ -82,6 +69,6 @@ import TestSupport
         #expect(results[1].reasons.map(\.code) == ["change-id-reused"])
         let state = try RawHTTP(base: registry.url).send("GET", "/v1/pledges/\(id)", token: laptop.token)
         #expect(String(decoding: state.body, as: UTF8.self).contains("\"First\""))
-        #expect(try count("received_change", in: registry.databasePath) == 1)
+        #expect(try rowCount("received_change", in: registry.databasePath) == 1)
     }
 }

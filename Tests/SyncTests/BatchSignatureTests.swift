@@ -22,9 +22,7 @@ import TestSupport
         let http = RawHTTP(base: registry.url)
         var lastBody = Data()
         func push(_ bodies: [Data], signature: String?) throws -> PushResponse {
-            var body = Data(#"{"changes":["#.utf8) + Data(bodies.joined(separator: Data(",".utf8))) + Data("]".utf8)
-            if let signature { body += Data(#","batchSignature":"\#(signature)""#.utf8) }
-            body += Data("}".utf8)
+            let body = pushRequestBody(bodies, batchSignature: signature)
             let reply = try http.send("POST", "/v1/push", token: laptop.token, body: body)
             #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
             lastBody = reply.body

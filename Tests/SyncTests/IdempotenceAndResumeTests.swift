@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PledgeModel
 import PledgeStore
 import SyncClient
@@ -7,10 +6,6 @@ import Testing
 import TestSupport
 
 @Suite struct IdempotenceAndResumeTests {
-    func count(_ table: String, in path: String) throws -> Int {
-        try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-    }
-
     @Test func replayingTheSamePushTenTimesChangesNothing() throws {
         let directory = TemporaryDirectory()
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
@@ -18,21 +13,19 @@ import TestSupport
         let id = try laptop.addHospital()
         try laptop.store.edit(id, setting: [.women: .integer(15)])
         let sealed = try laptop.store.sealedChanges(limit: 10)
-        var body = Data(#"{"changes":["#.utf8)
-        body.append(contentsOf: sealed.map(\.body).joined(separator: Data(",".utf8)))
-        body.append(contentsOf: Array("]}".utf8))
+        let body = pushRequestBody(sealed.map(\.body))
 
         let http = RawHTTP(base: registry.url)
         let first = try http.send("POST", "/v1/push", token: laptop.token, body: body)
         #expect(first.status == 200)
-        let logEntries = try count("change_log", in: registry.databasePath)
+        let logEntries = try rowCount("change_log", in: registry.databasePath)
         let state = try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).body
         for _ in 1...10 {
             let replay = try http.send("POST", "/v1/push", token: laptop.token, body: body)
             #expect(replay.body == first.body)
         }
-        #expect(try count("change_log", in: registry.databasePath) == logEntries)
-        #expect(try count("received_change", in: registry.databasePath) == sealed.count)
+        #expect(try rowCount("change_log", in: registry.databasePath) == logEntries)
+        #expect(try rowCount("received_change", in: registry.databasePath) == sealed.count)
         #expect(try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).body == state)
 
         // The same change id with other content is refused, typed, and changes nothing either.

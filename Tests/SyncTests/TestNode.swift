@@ -97,3 +97,16 @@ final class FailingTransport: HTTPTransport {
         return try inner.send(request)
     }
 }
+
+/// A push request's body around sealed change bodies, as a node sends it (the batch signature after
+/// the changes, when given).
+func pushRequestBody(_ bodies: [Data], batchSignature: String? = nil) -> Data {
+    var body = Data(#"{"changes":["#.utf8) + Data(bodies.joined(separator: Data(",".utf8))) + Data("]".utf8)
+    if let batchSignature { body += Data(#","batchSignature":"\#(batchSignature)""#.utf8) }
+    return body + Data("}".utf8)
+}
+
+/// Rows in `table` of the SQLite database at `path` (a registry's, read beside the running server).
+func rowCount(_ table: String, in path: String) throws -> Int {
+    try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+}

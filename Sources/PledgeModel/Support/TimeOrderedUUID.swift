@@ -14,18 +14,11 @@ public enum TimeOrderedUUID {
     /// The process's generator: one clock, so ids made on any thread keep their order.
     private static let shared = Generator()
 
-    /// The 8-4-4-4-12 lowercase text of the 128 bits `high` then `low`.
+    /// The 8-4-4-4-12 lowercase text of the 128 bits `high` then `low` (big-endian).
     static func format(high: UInt64, low: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(36)
-        for index in 0..<32 {
-            if index == 8 || index == 12 || index == 16 || index == 20 { bytes.append(UInt8(ascii: "-")) }
-            let word = index < 16 ? high : low
-            let shift = UInt64(60 - 4 * (index % 16))
-            bytes.append(digits[Int(word >> shift & 0xF)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        let h = withUnsafeBytes(of: high.bigEndian, Array.init), l = withUnsafeBytes(of: low.bigEndian, Array.init)
+        let uuid = UUID(uuid: (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7]))
+        return uuid.uuidString.lowercased()
     }
 
     /// Makes ids from one clock (RFC 9562 section 6.2, method 1: the 12-bit sequence counts within

@@ -113,9 +113,7 @@ extension NodeStore {
         let newest = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, change_id, fields, bases, resolves, body FROM outbox WHERE pledge_id = ? ORDER BY seq DESC LIMIT 1"),
                                       arguments: [stored.id])
         let sealedThrough = try sealedThrough(db)
-        let open = newest.flatMap { row in
-            (row["body"] as Data?) == nil && (row["seq"] as Int) > sealedThrough && (row["resolves"] as String) == "[]" ? row : nil
-        }
+        let open = newest.flatMap { row in !isSealed(row, sealedThrough: sealedThrough) && (row["resolves"] as String) == "[]" ? row : nil }
         let changeId: String
         if let open, conflicts.isEmpty {
             changeId = open["change_id"]
@@ -147,7 +145,7 @@ extension NodeStore {
 
     /// The base of a new edit of `field`: the latest sent-but-unacknowledged change of it, else the confirmed version.
     static func base(_ db: Database, of field: PledgeField, in stored: StoredPledge) throws -> BaseVersion {
-        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND (body IS NOT NULL OR seq <= ?) ORDER BY seq DESC"),
+        let sent = try Row.fetchAll(db.cachedStatement(sql: "SELECT change_id, fields FROM outbox WHERE pledge_id = ? AND \(sealedCondition) ORDER BY seq DESC"),
                                     arguments: [stored.id, try sealedThrough(db)])
         for row in sent {
             let fields = try CanonicalJSON.decode(FieldMap.self, from: row["fields"] as String)

@@ -56,7 +56,7 @@ extension NodeStore {
             let device = try Self.identity(db)?.device ?? ""
             let sealedThrough = try Self.sealedThrough(db)
             let outbox = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, change_id, body FROM outbox WHERE pledge_id = ?"), arguments: [stored.id])
-            let sentness = Dictionary(outbox.map { ($0["change_id"] as String, ($0["body"] as Data?) != nil || ($0["seq"] as Int) <= sealedThrough) },
+            let sentness = Dictionary(outbox.map { ($0["change_id"] as String, Self.isSealed($0, sealedThrough: sealedThrough)) },
                                       uniquingKeysWith: { a, _ in a })
             let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM local_history WHERE pledge_id = ? ORDER BY seq"), arguments: [stored.id]).map { row in
                 let changeId: String = row["change_id"]
@@ -85,7 +85,7 @@ extension NodeStore {
                 delegation: identity.delegation, device: identity.device, devicePublicKey: publicKey, registry: identity.registryURL,
                 pledges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM pledge")) ?? 0,
                 pendingChanges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0,
-                sentUnacknowledged: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE body IS NOT NULL OR seq <= ?"),
+                sentUnacknowledged: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox WHERE \(Self.sealedCondition)"),
                                                      arguments: [try Self.sealedThrough(db)]) ?? 0,
                 openConflicts: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM conflict")) ?? 0,
                 rejectedChanges: try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM rejected_change")) ?? 0,

@@ -60,6 +60,14 @@ extension NodeStore {
         try setting(db, "sealed_through").flatMap { Int($0) } ?? 0
     }
 
+    /// Whether an outbox row (read with its `seq` and `body`) is sealed, given `sealedThrough(db)`.
+    static func isSealed(_ row: Row, sealedThrough: Int) -> Bool {
+        (row["body"] as Data?) != nil || (row["seq"] as Int) <= sealedThrough
+    }
+
+    /// `isSealed` as SQL, with `sealedThrough(db)` as its one argument.
+    static let sealedCondition = "(body IS NOT NULL OR seq <= ?)"
+
     /// The device's signature over a push batch of sealed changes: one Ed25519 signature over their
     /// content hashes, in order (`Signatures.signedBytes(ofBatch:)`).
     public func batchSignature(of batch: [SealedChange]) throws -> String {
@@ -68,7 +76,7 @@ extension NodeStore {
     }
 
     /// The member a signed change body carries and an unsigned one does not.
-    private static let signatureMember = Array(#""signature":"#.utf8)
+    private static let signatureMember = Data(#""signature":"#.utf8)
 
     /// The registry's content hash of a sealed change. A body sealed by this version is the
     /// unsigned change's canonical JSON, so it is the hash of the body as it is; one sealed by an
@@ -77,14 +85,7 @@ extension NodeStore {
         // A body spliced now is unsigned: no need to look (the search was 3% of the node's push CPU).
         guard change.isStoredBody else { return Digest.sha256(change.body) }
         // In canonical JSON a quote inside a string is escaped, so this only matches the member.
-        // (A plain byte search, not `Data.range(of:)`, which was slower still.)
-        let signed = change.body.withUnsafeBytes { body in
-            let bytes = body.bindMemory(to: UInt8.self)
-            return bytes.indices.contains { start in
-                bytes[start] == UInt8(ascii: "\"") && bytes[start...].starts(with: signatureMember)
-            }
-        }
-        guard signed else { return Digest.sha256(change.body) }
+        guard change.body.range(of: signatureMember) != nil else { return Digest.sha256(change.body) }
         return try Signatures.contentHash(of: try CanonicalJSON.decode(Change.self, from: change.body))
     }
 
@@ -207,8 +208,8 @@ extension NodeStore {
     /// Replaces the node's conflicts of a page's pledges with the registry's open ones, in one delete.
     private static func replaceConflicts(_ db: Database, of pledges: [PledgeState]) throws {
         guard !pledges.isEmpty else { return }
-        let placeholders = repeatElement("?", count: pledges.count).joined(separator: ",")
-        try db.execute(sql: "DELETE FROM conflict WHERE pledge_id IN (\(placeholders))", arguments: StatementArguments(pledges.map(\.id)))
+        try db.execute(sql: "DELETE FROM conflict WHERE pledge_id IN (\(Database.placeholders(pledges.count)))",
+                       arguments: StatementArguments(pledges.map(\.id)))
         for state in pledges {
             for conflict in state.conflicts where conflict.state == .open {
                 try db.executeCached(sql: "INSERT OR REPLACE INTO conflict(id, pledge_id, record) VALUES (?, ?, ?)",

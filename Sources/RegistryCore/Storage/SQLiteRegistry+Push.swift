@@ -167,7 +167,7 @@ struct ChangeApplication {
 
     /// The change's result, and its canonical JSON without a receipt (what is recorded and answered).
     func run() throws -> (result: ChangeResult, json: String) {
-        let recorded = try lookup.recorded(change.changeId, db: db)
+        let recorded = lookup.recorded(change.changeId)
         // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
         // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
         if let recorded, try isSameContent(asRecorded: recorded["content_hash"]) {
@@ -191,7 +191,7 @@ struct ChangeApplication {
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, json, change.signature, batchId])
-        lookup.noteRecorded(change.changeId)
+        lookup.noteRecorded(change.changeId, contentHash: contentHash, result: json)
         return (result, json)
     }
 
@@ -243,7 +243,7 @@ struct ChangeApplication {
         guard missingBases.isEmpty else {
             return refused(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
         }
-        let stored = lookup.mayExist(pledge: change.pledgeId) ? try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId) : nil
+        let stored = lookup.exists(pledge: change.pledgeId) ? try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId) : nil
         let existing = stored.map { Pledge(id: change.pledgeId, fields: $0.mapValues(\.value)) }
         if existing == nil, change.fields[.delegation] == nil {
             return refused([Rejection(code: "unknown-pledge", message: "pledge \(change.pledgeId) is not on the registry")])

@@ -156,8 +156,7 @@ public final class SQLiteRegistry: RegistryStorage {
     /// Every conflict of each of `ids`, oldest first, in one query (a pull page asks for hundreds).
     static func conflicts(_ db: Database, pledges ids: [String]) throws -> [String: [ConflictRecord]] {
         guard !ids.isEmpty else { return [:] }
-        let placeholders = repeatElement("?", count: ids.count).joined(separator: ",")
-        let records = try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id IN (\(placeholders)) ORDER BY opened_seq, id",
+        let records = try String.fetchAll(db, sql: "SELECT record FROM conflict WHERE pledge_id IN (\(Database.placeholders(ids.count))) ORDER BY opened_seq, id",
                                           arguments: StatementArguments(ids))
             .map { try CanonicalJSON.decode(ConflictRecord.self, from: $0) }
         return Dictionary(grouping: records, by: \.pledgeId)
