@@ -13,6 +13,7 @@ import TestSupport
     static let seeds: [(seed: UInt64, steps: Int, bug: String)] = [
         (12, 400, "a refused change replayed later was answered `applied` and recorded (invariant 3)"),
         (102, 400, "a replay after the device enrolled its key got `unsigned-change`, not the recorded answer"),
+        (388_422_366_240, 250, "a delegation resolved a conflict on a Secretariat field it already showed; the registry refused it"),
     ]
 
     @Test(arguments: Self.seeds.map { "\($0.seed)/\($0.steps)" })

@@ -30,6 +30,32 @@ import TestSupport
         }
     }
 
+    /// Found by the randomized convergence test (seed 388422366240): a delegation that sees a conflict
+    /// on a Secretariat field, and already shows the value it picks, must be refused on the node, not
+    /// send a resolution the registry refuses.
+    @Test func aDelegationCannotResolveAConflictOnASecretariatField() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor1", in: directory, delegation: "KOR", registry: registry)
+        let desk1 = try TestNode("un1", in: directory, delegation: nil, registry: registry)
+        let desk2 = try TestNode("un2", in: directory, delegation: nil, registry: registry)
+        let id = try laptop.addHospital()
+        try laptop.sync()
+        try desk1.sync()
+        try desk2.sync()
+        try desk1.store.edit(id, setting: [.review: .text("ACKNOWLEDGED")])
+        try desk2.store.edit(id, setting: [.review: .text("QUERIED")])
+        try desk1.sync()
+        #expect(try desk2.sync().mergedWithConflicts == 1)
+
+        try laptop.sync()
+        let conflict = try #require(try laptop.store.conflicts().first { $0.field == .review })
+        let shown = try laptop.pledge(id)[.review]
+        let same = try #require(conflict.candidates.first { $0.value == shown })
+        #expect(throws: StoreError.self) { try laptop.store.resolve(conflict: conflict.id, taking: same.number, value: nil) }
+        #expect(try laptop.store.pendingChangeCount() == 0)
+    }
+
     @Test func sameFieldEditedTwiceBecomesOneConflictUntilResolvedEverywhere() throws {
         let directory = TemporaryDirectory()
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))

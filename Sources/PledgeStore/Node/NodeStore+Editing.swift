@@ -95,10 +95,12 @@ extension NodeStore {
         guard !effective.isEmpty || !conflicts.isEmpty else { return [] }
         let report = PledgeValidator.validate(updated)
         guard report.isValid else { throw StoreError.invalid(ValidationFailure(report.errors)) }
-        let violations = WriteRules.violations(by: identity.principal, existing: stored.current, setting: effective)
-        guard violations.isEmpty else { throw StoreError.forbidden(violations) }
         // A resolution re-sends the chosen value even when the node already shows it.
         let queued = conflicts.isEmpty ? effective : changes
+        // The rules apply to what is sent: a delegation resolving a conflict on a Secretariat field
+        // whose value it already shows would otherwise send an edit the registry refuses.
+        let violations = WriteRules.violations(by: identity.principal, existing: stored.current, setting: queued)
+        guard violations.isEmpty else { throw StoreError.forbidden(violations) }
         try queue(db, pledge: &stored, changes: queued, resolving: conflicts, device: identity.device)
         return report.warnings
     }
