@@ -29,9 +29,12 @@ enum MemoryPullScenario {
         let store = try NodeStore(path: database)
         let node = BenchNode(store: store, url: registry.server.url, token: token)
         _ = try node.sync()
-        let health = try HealthFloor.measure(url: registry.server.url, rounds: context.sizes.healthRounds)
-        // As many rounds as the other no-op rows: a median of ten moved by a third between runs.
-        let idle = try (0..<max(3, context.sizes.noOpRounds)).map { _ in try node.sync(serverCPU: registry.server.cpuSeconds) }
+        // As many rounds as the other no-op rows (a median of ten moved by a third between runs), in
+        // turn with the floor's GETs.
+        let health = try HealthFloor(url: registry.server.url)
+        let idle = try health.interleaved(rounds: max(3, context.sizes.noOpRounds), getsPerRound: NoOpSyncScenario.getsPerRound(context.sizes)) {
+            try NoOpSyncScenario.noOpSync(node, registry: registry)
+        }
         let idleMedian = Statistics.median(idle.map(\.seconds))
         let idleMiddle = idle.sorted { $0.seconds < $1.seconds }[(idle.count - 1) / 2]
         return [

@@ -10,11 +10,15 @@ enum NoOpSyncScenario {
     /// Runs the scenario and returns its rows.
     static func run(_ context: BenchContext, registry: SeededRegistry) async throws -> [ResultRow] {
         let rounds = context.sizes.noOpRounds
-        BenchLog.say("no-op: bare GET /v1/health floor, then \(rounds) no-op syncs of a typical and of a quiet delegation")
-        let health = try HealthFloor.measure(url: registry.server.url, rounds: context.sizes.healthRounds)
+        BenchLog.say("no-op: \(rounds) rounds of bare GETs of /v1/health, a no-op sync of a typical and one of a quiet delegation, in turn")
+        let typicalNode = try await node(context, registry: registry, delegation: SeededRegistry.typicalDelegation)
+        let quietNode = try await node(context, registry: registry, delegation: SeededRegistry.quietDelegation)
+        let health = try HealthFloor(url: registry.server.url)
+        let pairs = try health.interleaved(rounds: rounds, getsPerRound: getsPerRound(context.sizes)) {
+            (try noOpSync(typicalNode, registry: registry), try noOpSync(quietNode, registry: registry))
+        }
+        let typical = pairs.map(\.0), quiet = pairs.map(\.1)
         let floorCell = (health.medianSeconds, "bare GET /v1/health: \(Format.seconds(health.medianSeconds))")
-        let typical = try await measure(context, registry: registry, delegation: SeededRegistry.typicalDelegation, rounds: rounds)
-        let quiet = try await measure(context, registry: registry, delegation: SeededRegistry.quietDelegation, rounds: rounds)
         let all = typical + quiet
         let requests = all.map(\.requests).max() ?? 0, bytes = all.map(\.bytes).max() ?? 0
         func timeRow(_ samples: [SyncMeasurement], _ who: String) -> ResultRow {
@@ -30,26 +34,34 @@ enum NoOpSyncScenario {
                     target: "1", met: requests == 1, note: "largest count over \(all.count) no-op syncs, counted by the client (WireCounters)"),
             .target("no-op", "no-op sync: bytes on the wire", value: Double(bytes), unit: "bytes", display: "\(Format.count(bytes)) B",
                     floor: nil, target: "≤ 1 KB", met: bytes <= targetBytes,
-                    note: "request and response, headers included; a bare health GET is \(health.bytes) B"),
+                    note: "request and response, headers included; a bare health GET is \(health.bytesPerGet) B"),
             timeRow(typical, "typical delegation (\(SeededRegistry.typicalDelegation), latest pledge near the head)"),
             timeRow(quiet, "quiet delegation (\(SeededRegistry.quietDelegation), one pledge at the start of \(Format.count(registry.count)))"),
         ]
     }
 
-    /// A fresh node of `delegation` catches up once, then runs `rounds` timed no-op syncs.
-    private static func measure(_ context: BenchContext, registry: SeededRegistry, delegation: String, rounds: Int) async throws -> [SyncMeasurement] {
+    /// Bare GETs timed before each round, so the floor's median has as many samples as `healthRounds`.
+    static func getsPerRound(_ sizes: BenchSizes) -> Int {
+        max(1, (sizes.healthRounds + sizes.noOpRounds - 1) / sizes.noOpRounds)
+    }
+
+    /// A fresh node of `delegation`, caught up and warmed (connection open, caches filled).
+    private static func node(_ context: BenchContext, registry: SeededRegistry, delegation: String) async throws -> BenchNode {
         let device = "\(delegation)-noop"
         let token = try await registry.token(.delegation(delegation), device: device)
         let node = try BenchNode(path: context.path("noop/\(delegation).sqlite"), delegation: delegation, device: device,
                                  url: registry.server.url, token: token)
         _ = try node.sync()
-        _ = try node.sync()  // warm: connection open, caches filled
-        return try (0..<rounds).map { _ in
-            let measured = try node.sync(serverCPU: registry.server.cpuSeconds)
-            guard measured.report.pushed == 0, measured.report.pulled == 0 else {
-                throw BenchFailure("no-op: a sync with nothing to do pushed \(measured.report.pushed) and pulled \(measured.report.pulled)")
-            }
-            return measured
+        _ = try node.sync()
+        return node
+    }
+
+    /// One timed sync of `node`, which must have had nothing to do.
+    static func noOpSync(_ node: BenchNode, registry: SeededRegistry) throws -> SyncMeasurement {
+        let measured = try node.sync(serverCPU: registry.server.cpuSeconds)
+        guard measured.report.pushed == 0, measured.report.pulled == 0 else {
+            throw BenchFailure("no-op: a sync with nothing to do pushed \(measured.report.pushed) and pulled \(measured.report.pulled)")
         }
+        return measured
     }
 }

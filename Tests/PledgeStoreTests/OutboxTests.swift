@@ -213,4 +213,33 @@ struct OutboxTests {
             #expect(record.versions[.women] == 1)
         }
     }
+
+    @Test func aRefusedEditKeepsTheFieldsItSentAndLeavesTheOutbox() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            try store.applyPushResults([try appliedAsSent(try store.sealedChanges(limit: 10)[0], version: 1)])
+            try store.edit(pledge.id, setting: [.personnel: .integer(45)])
+            let edit = try store.sealedChanges(limit: 10)
+            try #require(edit.count == 1)
+            try store.applyPushResults([ChangeResult(changeId: edit[0].changeId, outcome: .rejected,
+                                                     reasons: [Rejection(code: "invalid", field: "personnel", message: "too few")])])
+
+            #expect(try store.pendingChangeCount() == 0)
+            let kept = try DatabaseQueue(path: store.path).read { db in
+                try String.fetchOne(db, sql: "SELECT fields FROM rejected_change WHERE change_id = ?", arguments: [edit[0].changeId])
+            }
+            #expect(kept == #"{"personnel":45}"#)
+        }
+    }
+
+    @Test func theClosingWriteOfASyncRecordsItsTimeAndCountsOpenConflicts() throws {
+        try withStore { store, _ throws in
+            #expect(try store.status().lastSync == nil)
+            #expect(try store.recordSyncFinished() == 0)
+            let first = try #require(try store.status().lastSync)
+            #expect(first.hasPrefix("20"))
+            #expect(try store.pendingChangeCount() == 0)
+            #expect(try store.pullCursor() == "")
+        }
+    }
 }

@@ -72,7 +72,10 @@ extension NodeStore {
 
     /// Changes waiting in the outbox (cheap: no scan of the pledges).
     public func pendingChangeCount() throws -> Int {
-        try database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0 }
+        // One statement reads a consistent count on its own. GRDB's transactions (a read one also
+        // switches `query_only` on and off) around this, the cursor read and the last-sync write were
+        // half of a no-op sync's node side (docs/performance.md, step 34).
+        try database.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox")) ?? 0 }
     }
 
     /// Counts of pending work and open questions, for `pledge status`.

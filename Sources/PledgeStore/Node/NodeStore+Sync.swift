@@ -34,16 +34,20 @@ extension NodeStore {
     /// batch (`batchSignature(of:)`), a bundle each change.
     public func sealedChanges(limit: Int, after: Int = 0) throws -> [SealedChange] {
         try database.write { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?"),
-                                        arguments: [after, limit])
             guard let identity = try Self.identity(db) else { throw StoreError.notInitialized(path: path) }
-            let changes = rows.map { row in
-                let changeId: String = row["change_id"], pledgeId: String = row["pledge_id"]
-                let stored = row["body"] as Data?
+            // Read through a cursor by column position: copying each row and looking its columns up
+            // by name was a tenth of the node's push CPU (docs/performance.md, step 33).
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT seq, change_id, pledge_id, body, bases, fields, resolves, made_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?
+                """), arguments: [after, limit])
+            var changes: [SealedChange] = []
+            while let row = try rows.next() {
+                let changeId: String = row[1], pledgeId: String = row[2]
+                let stored = row[3] as Data?
                 let body = stored ?? Data(Change.canonicalJSON(
-                    changeId: changeId, pledgeId: pledgeId, basesJSON: row["bases"], fieldsJSON: row["fields"],
-                    resolvesJSON: row["resolves"], device: identity.device, madeAt: row["made_at"]))
-                return SealedChange(seq: row["seq"], changeId: changeId, pledgeId: pledgeId, body: body, isStoredBody: stored != nil)
+                    changeId: changeId, pledgeId: pledgeId, basesJSON: row[4], fieldsJSON: row[5],
+                    resolvesJSON: row[6], device: identity.device, madeAt: row[7]))
+                changes.append(SealedChange(seq: row[0], changeId: changeId, pledgeId: pledgeId, body: body, isStoredBody: stored != nil))
             }
             // Every row up to the last one read is now sealed (those up to `after` already were).
             if let last = changes.last?.seq, last > (try Self.sealedThrough(db)) {
@@ -113,15 +117,18 @@ extension NodeStore {
                 try Self.setSetting(db, "audit_head", auditHead.description)
             }
             for result in results {
-                // Every answered change leaves the outbox, whatever the answer: taken out and read in one statement.
-                guard let answered = try Row.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id, fields"),
-                                                      arguments: [result.changeId]) else { continue }
-                let pledgeId: String = answered["pledge_id"]
+                // Every answered change leaves the outbox, whatever the answer.
+                // A refusal keeps the change's fields, read first; an applied change needs only its pledge.
+                let refusedFields = result.outcome == .rejected
+                    ? try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM outbox WHERE change_id = ?"), arguments: [result.changeId])
+                    : nil
+                guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id"),
+                                                         arguments: [result.changeId]) else { continue }
                 // `current` is recomputed below from confirmed and what is still in the outbox.
                 guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
                 if result.outcome == .rejected {
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [result.changeId, pledgeId, answered["fields"] as String, try CanonicalJSON.string(result.reasons), Timestamp.now()])
+                                   arguments: [result.changeId, pledgeId, refusedFields ?? "{}", try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     var everyValueTaken = true
                     if var confirmed = stored.confirmed {
@@ -167,7 +174,8 @@ extension NodeStore {
 
     /// The pull cursor stored with the last committed page (empty: from the beginning).
     public func pullCursor() throws -> String {
-        try database.read { db in try Self.setting(db, "cursor") ?? "" }
+        // A single statement, read without a transaction around it (see `pendingChangeCount`).
+        try database.inDatabase { db in try Self.setting(db, "cursor") ?? "" }
     }
 
     /// Commits one pulled page and its cursor in a single transaction, so an interrupted pull resumes here.
@@ -222,7 +230,9 @@ extension NodeStore {
     /// scope (in the same transaction: a no-op sync touches the store as little as it can).
     @discardableResult
     public func recordSyncFinished() throws -> Int {
-        try database.write { db in
+        // Two statements, each atomic on its own, without an explicit transaction: the count is only
+        // reported, and a single-statement write commits by itself (docs/performance.md, step 34).
+        try database.inDatabase { db in
             try Self.setSetting(db, "last_sync", Timestamp.now())
             return try Self.openConflictCount(db)
         }

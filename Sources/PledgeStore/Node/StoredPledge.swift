@@ -20,9 +20,9 @@ struct StoredPledge {
     /// answers): decoding the shown pledge only to replace it cost a tenth of the node's push CPU.
     static func fetchConfirmed(_ db: Database, id: String) throws -> StoredPledge? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT confirmed, created_seq FROM pledge WHERE id = ?"), arguments: [id]).map { row in
-            let confirmedText: String? = row["confirmed"]
+            let confirmedText: String? = row[0]
             return StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
-                                current: Pledge(id: id, fields: [:]), createdSeq: row["created_seq"])
+                                current: Pledge(id: id, fields: [:]), createdSeq: row[1])
         }
     }
 
