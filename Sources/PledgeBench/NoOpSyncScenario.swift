@@ -42,7 +42,9 @@ enum NoOpSyncScenario {
 
     /// Bare GETs timed before each round, so the floor's median has as many samples as `healthRounds`.
     static func getsPerRound(_ sizes: BenchSizes) -> Int {
-        max(1, (sizes.healthRounds + sizes.noOpRounds - 1) / sizes.noOpRounds)
+        // `--sizes` takes positive numbers only (BenchOptions); `max` keeps a hand-made zero harmless.
+        let rounds = max(1, sizes.noOpRounds)
+        return max(1, (sizes.healthRounds + rounds - 1) / rounds)
     }
 
     /// A fresh node of `delegation`, caught up and warmed (connection open, caches filled).

@@ -232,14 +232,42 @@ struct OutboxTests {
         }
     }
 
+    @Test func aRefusedCreationKeepsTheFieldsOfItAndOfTheEditsThatWaitedOnIt() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            let creation = try store.sealedChanges(limit: 10)
+            try #require(creation.count == 1)
+            try store.edit(pledge.id, setting: [.personnel: .integer(45)])
+            try store.applyPushResults([ChangeResult(changeId: creation[0].changeId, outcome: .rejected,
+                                                     reasons: [Rejection(code: "invalid", field: "ref", message: "taken")])])
+
+            #expect(try store.pendingChangeCount() == 0)
+            let kept = try DatabaseQueue(path: store.path).read { db in
+                try Row.fetchAll(db, sql: "SELECT change_id, fields FROM rejected_change ORDER BY rejected_at, change_id")
+            }
+            try #require(kept.count == 2)
+            let created = try #require(kept.first { $0["change_id"] == creation[0].changeId })
+            let sent = try CanonicalJSON.decode(Change.self, from: creation[0].body)
+            #expect(try CanonicalJSON.decode(FieldMap.self, from: created["fields"] as String) == sent.fields)
+            let edit = try #require(kept.first { $0["change_id"] != creation[0].changeId })
+            #expect(edit["fields"] as String == #"{"personnel":45}"#)
+        }
+    }
+
     @Test func theClosingWriteOfASyncRecordsItsTimeAndCountsOpenConflicts() throws {
         try withStore { store, _ throws in
             #expect(try store.status().lastSync == nil)
             #expect(try store.recordSyncFinished() == 0)
             let first = try #require(try store.status().lastSync)
             #expect(first.hasPrefix("20"))
+
+            let (pledge, result) = try confirmedPledge(in: store)
+            let conflict = PullPageTests.openConflict(on: pledge)
+            try store.applyPullPage(PullPage(pledges: [PledgeState(id: pledge.id, fields: result.fields, conflicts: [conflict])],
+                                             cursor: "s7", hasMore: false))
+            #expect(try store.recordSyncFinished() == 1)
+            #expect(try store.pullCursor() == "s7")
             #expect(try store.pendingChangeCount() == 0)
-            #expect(try store.pullCursor() == "")
         }
     }
 }

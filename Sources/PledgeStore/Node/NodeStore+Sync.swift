@@ -117,18 +117,23 @@ extension NodeStore {
                 try Self.setSetting(db, "audit_head", auditHead.description)
             }
             for result in results {
-                // Every answered change leaves the outbox, whatever the answer.
-                // A refusal keeps the change's fields, read first; an applied change needs only its pledge.
-                let refusedFields = result.outcome == .rejected
-                    ? try String.fetchOne(db.cachedStatement(sql: "SELECT fields FROM outbox WHERE change_id = ?"), arguments: [result.changeId])
-                    : nil
-                guard let pledgeId = try String.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id"),
-                                                         arguments: [result.changeId]) else { continue }
+                // Every answered change leaves the outbox, whatever the answer, taken out and read in
+                // one statement: a refusal keeps the change's fields, any other answer needs only its pledge.
+                let pledgeId: String, refusedFields: String?
+                if result.outcome == .rejected {
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id, fields"),
+                                                     arguments: [result.changeId]) else { continue }
+                    (pledgeId, refusedFields) = (row[0], row[1])
+                } else {
+                    guard let id = try String.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id"),
+                                                       arguments: [result.changeId]) else { continue }
+                    (pledgeId, refusedFields) = (id, nil)
+                }
                 // `current` is recomputed below from confirmed and what is still in the outbox.
                 guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
                 if result.outcome == .rejected {
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [result.changeId, pledgeId, refusedFields ?? "{}", try CanonicalJSON.string(result.reasons), Timestamp.now()])
+                                   arguments: [result.changeId, pledgeId, refusedFields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     var everyValueTaken = true
                     if var confirmed = stored.confirmed {
@@ -227,11 +232,12 @@ extension NodeStore {
     }
 
     /// Notes the time of a completed sync, for `pledge status`, and returns the open conflicts in
-    /// scope (in the same transaction: a no-op sync touches the store as little as it can).
+    /// scope, for the sync's report.
     @discardableResult
     public func recordSyncFinished() throws -> Int {
-        // Two statements, each atomic on its own, without an explicit transaction: the count is only
-        // reported, and a single-statement write commits by itself (docs/performance.md, step 34).
+        // Two autocommit statements, without an explicit transaction around them (a no-op sync
+        // touches the store as little as it can, docs/performance.md, step 34): the write commits by
+        // itself, and the count, only reported, may include another process's commit in between.
         try database.inDatabase { db in
             try Self.setSetting(db, "last_sync", Timestamp.now())
             return try Self.openConflictCount(db)
