@@ -10,8 +10,16 @@ import PledgeSchema
 /// Two statements per batch instead of two per change (a replay check and a pledge read that, for
 /// a creation, finds nothing): docs/performance.md, step 32.
 final class BatchLookup {
-    /// Recorded content hash and answer (`content_hash`, `result`) by change id.
-    private var received: [String: Row] = [:]
+    /// What the registry recorded when it received a change.
+    struct Recorded {
+        /// The change's content hash.
+        let contentHash: String
+        /// The answer given, as canonical JSON.
+        let result: String
+    }
+
+    /// Recorded content hash and answer by change id.
+    private var received: [String: Recorded] = [:]
     private var existingPledges: Set<String>
 
     /// Reads what `changes` will look up, in the batch's transaction.
@@ -20,20 +28,20 @@ final class BatchLookup {
         let pledgeIds = Array(Set(changes.map(\.pledgeId)))
         for row in try Row.fetchAll(db, sql: "SELECT change_id, content_hash, result FROM received_change WHERE change_id IN (\(Database.placeholders(changeIds.count)))",
                                     arguments: StatementArguments(changeIds)) {
-            received[row["change_id"]] = row
+            received[row[0]] = Recorded(contentHash: row[1], result: row[2])
         }
         existingPledges = Set(try String.fetchAll(db, sql: "SELECT id FROM pledge WHERE id IN (\(Database.placeholders(pledgeIds.count)))",
                                                   arguments: StatementArguments(pledgeIds)))
     }
 
     /// The recorded content hash and answer of `changeId`, if the registry has received it.
-    func recorded(_ changeId: String) -> Row? {
+    func recorded(_ changeId: String) -> Recorded? {
         received[changeId]
     }
 
     /// Notes the answer recorded for `changeId` in this batch.
     func noteRecorded(_ changeId: String, contentHash: String, result: String) {
-        received[changeId] = ["content_hash": contentHash, "result": result]
+        received[changeId] = Recorded(contentHash: contentHash, result: result)
     }
 
     /// Whether the pledge has a row: it had one when the batch began, or the batch wrote one.

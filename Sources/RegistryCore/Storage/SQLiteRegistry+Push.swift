@@ -170,9 +170,9 @@ struct ChangeApplication {
         let recorded = lookup.recorded(change.changeId)
         // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
         // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
-        if let recorded, try isSameContent(asRecorded: recorded["content_hash"]) {
+        if let recorded, try isSameContent(asRecorded: recorded.contentHash) {
             // Written again rather than passed on: answers recorded by older versions carry a receipt.
-            var result = try CanonicalJSON.decode(ChangeResult.self, from: recorded["result"] as String)
+            var result = try CanonicalJSON.decode(ChangeResult.self, from: recorded.result)
             result.receipt = nil
             return (result, try CanonicalJSON.string(result))
         }
