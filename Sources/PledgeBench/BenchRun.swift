@@ -38,6 +38,8 @@ final class BenchRun {
 
     /// Runs one scenario, recording its rows or its failure.
     private func attempt(_ name: String, _ scenario: () async throws -> [ResultRow]) async {
+        // What the build or the scenario before left unwritten is not this scenario's to pay for.
+        DirtyPages.flush(before: name)
         let start = Stopwatch.now()
         do {
             rows += try await scenario()

@@ -31,6 +31,7 @@ enum MemoryPullScenario {
         _ = try node.sync()
         // As many rounds as the other no-op rows (a median of ten moved by a third between runs), in
         // turn with the floor's GETs.
+        DirtyPages.flush(before: "memory")
         let health = try HealthFloor(url: registry.server.url)
         let idle = try health.interleaved(rounds: max(3, context.sizes.noOpRounds), getsPerRound: NoOpSyncScenario.getsPerRound(context.sizes)) {
             try NoOpSyncScenario.noOpSync(node, registry: registry)

@@ -13,6 +13,7 @@ enum NoOpSyncScenario {
         BenchLog.say("no-op: \(rounds) rounds of bare GETs of /v1/health, a no-op sync of a typical and one of a quiet delegation, in turn")
         let typicalNode = try await node(context, registry: registry, delegation: SeededRegistry.typicalDelegation)
         let quietNode = try await node(context, registry: registry, delegation: SeededRegistry.quietDelegation)
+        DirtyPages.flush(before: "no-op")
         let health = try HealthFloor(url: registry.server.url)
         let pairs = try health.interleaved(rounds: rounds, getsPerRound: getsPerRound(context.sizes)) {
             (try noOpSync(typicalNode, registry: registry), try noOpSync(quietNode, registry: registry))
