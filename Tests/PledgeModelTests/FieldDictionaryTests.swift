@@ -33,6 +33,15 @@ import Testing
         #expect(literal.mapValues { _ in 1 }.values == [1, 1, 1])
     }
 
+    @Test func iterationOrderIsTheFieldsSortOrder() {
+        // Validation, write rules and the registry's merge walk a map as it iterates and report in
+        // that order, counting on it being sorted.
+        var map = FieldMap()
+        for field in PledgeField.inOrder.reversed() { map[field] = .null }
+        let iterated = map.map(\.key)
+        #expect(iterated == iterated.sorted() && iterated == PledgeField.inOrder && map.keys == iterated)
+    }
+
     @Test func jsonIsTheDictionarysJSON() throws {
         let map: FieldMap = [.title: .text("Hospital"), .personnel: .integer(63), .partners: .list(["GHA"]), .description: .null]
         let dictionary = Dictionary(uniqueKeysWithValues: map.map { ($0.key, $0.value) })

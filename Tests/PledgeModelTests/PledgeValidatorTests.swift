@@ -87,6 +87,24 @@ func makeUnitPledge(_ overrides: FieldMap = [:]) -> Pledge {
         #expect(PledgeValidator.validate(makeUnitPledge([.missions: .list(["ANY\u{0}"])])).errors.map(\.field).contains("missions"))
     }
 
+    @Test func aReferenceIsOneLineByEveryNewlineCharacterSwiftKnows() {
+        // Every character `Character.isNewline` names, CR LF among them, and none of the other spaces.
+        let breaks = ["\n", "\u{0B}", "\u{0C}", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"]
+        for separator in breaks {
+            let isNewline = separator.allSatisfy(\.isNewline)
+            #expect(isNewline)
+            let fields = PledgeValidator.validate(makeUnitPledge([.ref: .text("KOR" + separator + "2025")])).errors.map(\.field)
+            let scalars = separator.unicodeScalars.map(\.value)
+            #expect(fields == ["ref"], "separator \(scalars)")
+        }
+        for space in ["\t", " ", "\u{A0}", "\u{3000}"] {
+            let isNewline = space.contains(where: \.isNewline)
+            #expect(!isNewline)
+            let errors = PledgeValidator.validate(makeUnitPledge([.ref: .text("KOR" + space + "2025")])).errors
+            #expect(errors.isEmpty)
+        }
+    }
+
     @Test func datesAreExactlyYearMonthDayInASCIIDigits() {
         for text in ["2024-02-29", "2025-12-31", "0001-01-01"] {
             #expect(CalendarDate(text) != nil, "\(text)")

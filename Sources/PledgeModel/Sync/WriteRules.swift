@@ -13,7 +13,7 @@ public enum WriteRules {
             return [Rejection(code: "not-your-pledge", field: PledgeField.delegation.rawValue,
                               message: "delegation (\(owner.displayText)) differs from the token's delegation \(code)")]
         }
-        for field in fields.keys.sorted() {
+        for field in fields.keys {  // in field order, as a field map keeps them
             switch field.owner {
             case .fixedAtCreation:
                 if let existing, fields[field] != existing[field] {

@@ -35,7 +35,8 @@ public enum PledgeValidator {
         if CanonicalUUID(pledge.id) == nil {
             report.errors.append(ValidationIssue(fieldName: "id", message: "id (\(pledge.id.prefix(60))) must be a UUID"))
         }
-        for (field, value) in pledge.fields.sorted(by: { $0.key < $1.key }) {
+        // A field map iterates in field order, so the errors come out in that order without sorting.
+        for (field, value) in pledge.fields {
             let matches: Bool
             switch (field.kind, value) {
             case (.text, .text), (.integer, .integer), (.list, .list), (_, .null): matches = true
@@ -93,6 +94,16 @@ public enum PledgeValidator {
         }
     }
 
+    /// Whether `scalar` makes a character a newline (`Character.isNewline`: LF, VT, FF, CR, NEL and the
+    /// line and paragraph separators). Each is a grapheme of its own (or CR LF), so finding one among
+    /// a text's scalars is the same test as among its characters, without walking graphemes.
+    private static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
     private static func checkText(_ pledge: Pledge, into report: inout ValidationReport) {
         // Lengths are in characters, but a text no longer in UTF-8 bytes than the limit is within it
         // in characters too, so characters are only counted (grapheme by grapheme) for long texts.
@@ -111,12 +122,12 @@ public enum PledgeValidator {
             }
         }
         for field in [PledgeField.ref, .registryRef, .unitType] {
-            if let text = pledge.text(field), characters(text, exceed: 64) || text.contains(where: { $0.isNewline }) {
+            if let text = pledge.text(field), characters(text, exceed: 64) || text.unicodeScalars.contains(where: isNewline) {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must be a single line of at most 64 characters"))
             }
         }
         // U+0000 is the only scalar whose UTF-8 form holds a zero byte.
-        for (field, value) in pledge.fields.sorted(by: { $0.key < $1.key }) {
+        for (field, value) in pledge.fields {
             let texts: [String]
             switch value {
             case .text(let text): texts = [text]

@@ -136,7 +136,7 @@ extension NodeStore {
                            arguments: [changeId, stored.id, try CanonicalJSON.string(changes), try CanonicalJSON.string(bases),
                                        try CanonicalJSON.string(conflicts), now])
         }
-        for (field, value) in changes.sorted(by: { $0.key < $1.key }) {
+        for (field, value) in changes {  // in field order, as a field map keeps them
             try db.executeCached(sql: "INSERT INTO local_history(pledge_id, change_id, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [stored.id, changeId, now, field.rawValue,
                                        try CanonicalJSON.string(stored.current[field]), try CanonicalJSON.string(value)])

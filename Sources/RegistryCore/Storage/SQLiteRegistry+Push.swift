@@ -257,7 +257,8 @@ struct ChangeApplication {
         var decisions: [(field: PledgeField, value: FieldValue, decision: FieldMerge.Decision, joins: String?)] = []
         decisions.reserveCapacity(change.fields.count)
         var resulting = existing ?? Pledge(id: change.pledgeId, fields: FieldMap())
-        for (field, value) in change.fields.sorted(by: { $0.key < $1.key }) {
+        // A field map iterates in field order: the decisions come out sorted without sorting them.
+        for (field, value) in change.fields {
             let current = stored?[field]
             var base = 0
             var joins: String?
