@@ -200,6 +200,41 @@ struct OutboxTests {
         }
     }
 
+    @Test func aNewPledgesConfirmedStateIsStoredAsTheReplyCarriedItAndAnEditsIsWrittenAgain() throws {
+        try withStore { store, _ throws in
+            let pledge = try store.create(unitFields()).pledge
+            let creation = try store.sealedChanges(limit: 10)
+            var answer = try appliedAsSent(creation[0], version: 1)
+            // The reader keeps each result's `fields` text; it is not part of the result's value.
+            let reply = try CanonicalJSON.decode(PushResponse.self, from: CanonicalJSON.encode(PushResponse(results: [answer])))
+            let canonical = try CanonicalJSON.string(answer.fields)
+            #expect(reply.results.first?.fieldsJSONAsReceived == canonical)
+            #expect(reply.results.first == answer)
+            // Stored byte for byte as received: a space a writer would never put there shows it was not written again.
+            let received = "{ " + canonical.dropFirst()
+            answer.fieldsJSONAsReceived = received
+            try store.applyPushResults([answer])
+            func storedConfirmed() throws -> String? {
+                try DatabaseQueue(path: store.path).read { db in
+                    try String.fetchOne(db, sql: "SELECT confirmed FROM pledge WHERE id = ?", arguments: [pledge.id])
+                }
+            }
+            #expect(try storedConfirmed() == received)
+            #expect(try store.pledge(pledge.id).versions[.title] == 1)
+
+            // An edit's answer is merged into what is confirmed, so that is written again, whatever the reply's text.
+            try store.edit(pledge.id, setting: [.women: .integer(20)])
+            var edit = try appliedAsSent(try store.sealedChanges(limit: 10)[0], version: 2)
+            edit.fieldsJSONAsReceived = #"{ "women": {"value": 20, "version": 2}}"#
+            try store.applyPushResults([edit])
+            let record = try store.pledge(pledge.id)
+            #expect(record.versions[.women] == 2 && record.versions[.title] == 1 && record.pledge.integer(.women) == 20)
+            var merged = answer.fields
+            merged[.women] = VersionedValue(value: .integer(20), version: 2)
+            #expect(try storedConfirmed() == (try CanonicalJSON.string(merged)))
+        }
+    }
+
     @Test func anAnswerWhileALaterEditWaitsKeepsThatEditShown() throws {
         try withStore { store, _ throws in
             let pledge = try store.create(unitFields()).pledge

@@ -125,7 +125,7 @@ extension Rejection: CanonicalJSONReadable {
 extension ChangeResult: CanonicalJSONReadable {
     public init(json reader: inout JSONReader) throws {
         var changeId: String?, outcome: ChangeOutcome?, reasons: [Rejection]?
-        var fields: FieldDictionary<VersionedValue>?, conflicts: [String]?, receipt: String?
+        var fields: FieldDictionary<VersionedValue>?, conflicts: [String]?, receipt: String?, fieldsJSON: String?
         try reader.readObject { reader, key in
             switch key {
             case "changeId": changeId = try reader.readString()
@@ -134,7 +134,7 @@ extension ChangeResult: CanonicalJSONReadable {
                 guard let value = ChangeOutcome(rawValue: text) else { throw reader.failure("unknown outcome \"\(text.prefix(40))\"") }
                 outcome = value
             case "reasons": reasons = try reader.read()
-            case "fields": fields = try reader.read()
+            case "fields": (fields, fieldsJSON) = try reader.readKeepingText { try $0.read() }
             case "conflicts": conflicts = try reader.readStrings()
             case "receipt": receipt = try reader.optional { try $0.readString() }
             default: try reader.skipUnknownMember()
@@ -144,6 +144,7 @@ extension ChangeResult: CanonicalJSONReadable {
                   reasons: try reader.required(reasons, "reasons"), fields: try reader.required(fields, "fields"),
                   conflicts: try reader.required(conflicts, "conflicts"))
         self.receipt = receipt
+        fieldsJSONAsReceived = fieldsJSON
     }
 }
 

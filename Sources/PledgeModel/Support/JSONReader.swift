@@ -152,6 +152,14 @@ public struct JSONReader {
         }
     }
 
+    /// Reads one value with `read` and returns it with its JSON text exactly as the document has it.
+    public mutating func readKeepingText<T>(_ read: (inout JSONReader) throws -> T) throws -> (value: T, text: String) {
+        skipWhitespace()
+        let start = position
+        let value = try read(&self)
+        return (value, String(decoding: bytes[start..<position], as: UTF8.self))
+    }
+
     /// Skips the value of an object member the reader does not know, and counts it.
     public mutating func skipUnknownMember() throws {
         unknownMembersSkipped += 1

@@ -58,6 +58,30 @@ public struct ChangeResult: Codable, Sendable, Hashable {
     public var conflicts: [String]
     /// The registry's Ed25519 signature (base64) over this result without the receipt: proof of what it acknowledged.
     public var receipt: String?
+    /// `fields` as the JSON text a reply carried (nil for a result not read from one): a node stores
+    /// a new pledge's first confirmed state as this text instead of writing the map again. Not part
+    /// of the result's value: neither encoded nor compared.
+    public var fieldsJSONAsReceived: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case changeId, outcome, reasons, fields, conflicts, receipt
+    }
+
+    /// Results are equal when everything but `fieldsJSONAsReceived` is.
+    public static func == (lhs: ChangeResult, rhs: ChangeResult) -> Bool {
+        lhs.changeId == rhs.changeId && lhs.outcome == rhs.outcome && lhs.reasons == rhs.reasons && lhs.fields == rhs.fields
+            && lhs.conflicts == rhs.conflicts && lhs.receipt == rhs.receipt
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(changeId)
+        hasher.combine(outcome)
+        hasher.combine(reasons)
+        hasher.combine(fields)
+        hasher.combine(conflicts)
+        hasher.combine(receipt)
+    }
 
     /// Creates a result.
     public init(changeId: String, outcome: ChangeOutcome, reasons: [Rejection] = [],

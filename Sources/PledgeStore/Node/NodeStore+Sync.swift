@@ -136,6 +136,10 @@ extension NodeStore {
                                    arguments: [result.changeId, pledgeId, refusedFields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
                 } else {
                     var everyValueTaken = true
+                    // A new pledge's first confirmed state is the answer's `fields`: stored as the
+                    // reply's text (the registry's canonical JSON, already read and checked), not
+                    // written again (that was a fifteenth of the node's push CPU, docs/performance.md).
+                    var confirmedJSON: String?
                     if var confirmed = stored.confirmed {
                         for (field, versioned) in result.fields {
                             if versioned.version >= (confirmed[field]?.version ?? 0) { confirmed[field] = versioned } else { everyValueTaken = false }
@@ -144,6 +148,7 @@ extension NodeStore {
                     } else {
                         // A creation's answer: the registry's first state of the pledge.
                         stored.confirmed = result.fields
+                        confirmedJSON = result.fieldsJSONAsReceived
                     }
                     // The shown pledge is confirmed overlaid with the outbox. A change applied as sent
                     // (the registry answers the values it sent) whose every value was taken, with no
@@ -153,7 +158,7 @@ extension NodeStore {
                        try Bool.fetchOne(db.cachedStatement(sql: "SELECT NOT EXISTS(SELECT 1 FROM outbox WHERE pledge_id = ?)"),
                                          arguments: [pledgeId]) == true {
                         try db.executeCached(sql: "UPDATE pledge SET confirmed = ? WHERE id = ?",
-                                             arguments: [try CanonicalJSON.string(confirmed), pledgeId])
+                                             arguments: [try confirmedJSON ?? CanonicalJSON.string(confirmed), pledgeId])
                         continue
                     }
                 }
