@@ -130,7 +130,8 @@ extension NodeStore {
                     (pledgeId, refusedFields) = (id, nil)
                 }
                 // `current` is recomputed below from confirmed and what is still in the outbox.
-                guard var stored = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
+                guard let (fetched, waitsInOutbox) = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
+                var stored = fetched
                 if result.outcome == .rejected {
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [result.changeId, pledgeId, refusedFields, try CanonicalJSON.string(result.reasons), Timestamp.now()])
@@ -154,9 +155,7 @@ extension NodeStore {
                     // (the registry answers the values it sent) whose every value was taken, with no
                     // later edit of the pledge waiting, leaves it as it was: only `confirmed` is
                     // written (encoding `current` again was a tenth of recording an answer).
-                    if result.outcome == .applied, everyValueTaken, let confirmed = stored.confirmed,
-                       try Bool.fetchOne(db.cachedStatement(sql: "SELECT NOT EXISTS(SELECT 1 FROM outbox WHERE pledge_id = ?)"),
-                                         arguments: [pledgeId]) == true {
+                    if result.outcome == .applied, everyValueTaken, !waitsInOutbox, let confirmed = stored.confirmed {
                         try db.executeCached(sql: "UPDATE pledge SET confirmed = ? WHERE id = ?",
                                              arguments: [try confirmedJSON ?? CanonicalJSON.string(confirmed), pledgeId])
                         continue

@@ -18,11 +18,16 @@ struct StoredPledge {
 
     /// The row with `confirmed` only, for a caller that recomputes `current` (recording push
     /// answers): decoding the shown pledge only to replace it cost a tenth of the node's push CPU.
-    static func fetchConfirmed(_ db: Database, id: String) throws -> StoredPledge? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT confirmed, created_seq FROM pledge WHERE id = ?"), arguments: [id]).map { row in
+    /// Also whether a change of the pledge waits in the outbox, asked in the same statement (a
+    /// statement of its own was a fifteenth of recording an answer, docs/performance.md).
+    static func fetchConfirmed(_ db: Database, id: String) throws -> (stored: StoredPledge, waitsInOutbox: Bool)? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT confirmed, created_seq, EXISTS(SELECT 1 FROM outbox WHERE pledge_id = ?1) FROM pledge WHERE id = ?1
+            """), arguments: [id]).map { row in
             let confirmedText: String? = row[0]
-            return StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
-                                current: Pledge(id: id, fields: [:]), createdSeq: row[1])
+            let stored = StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
+                                      current: Pledge(id: id, fields: [:]), createdSeq: row[1])
+            return (stored, row[2])
         }
     }
 
