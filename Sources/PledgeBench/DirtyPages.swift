@@ -1,15 +1,17 @@
-import Glibc
+import Foundation
 
-/// The machine's unwritten file pages, flushed before each scenario and before the timed no-op rounds.
+/// The machine's unwritten file pages, flushed before each scenario and before timed rounds.
 ///
-/// The kernel writes dirty pages back within about 30 s of their writing, on the same 2 cores the
-/// timed syncs use: the release build just before the scenarios leaves hundreds of megabytes, and
-/// so do the scenarios that fill databases. Flushed first, the rounds time the no-op sync rather
-/// than that write-back.
+/// The kernel writes dirty pages back in the background (after about 30 s, sooner once enough are
+/// dirty), on the same 2 cores the timed syncs use: the release build just before the scenarios
+/// leaves hundreds of megabytes, and so do the scenarios that fill databases. Flushed first, the
+/// rounds time the sync rather than that write-back. `sync(2)` flushes every file system; on the
+/// machines this runs on that is the local disk.
 enum DirtyPages {
-    /// Writes every dirty page to disk (`sync(2)`), saying so.
+    /// Writes every dirty page to disk (`sync(2)`), saying so and how long it took.
     static func flush(before section: String) {
-        BenchLog.say("\(section): writing dirty pages to disk before timing")
+        let start = Stopwatch.now()
         sync()
+        BenchLog.say("\(section): wrote dirty pages to disk before timing (\(Format.seconds(Stopwatch.now() - start)))")
     }
 }

@@ -23,6 +23,7 @@ enum IncrementalScenario {
         let changes = context.sizes.incrementalChanges
         let smallNode = try await catchUp(context, registry: small)
         let largeNode = try await catchUp(context, registry: large)
+        DirtyPages.flush(before: "incremental")
         BenchLog.say("incremental: \(context.sizes.incrementalRounds) timed syncs of \(changes) changes each against \(Format.count(small.count)) and \(Format.count(large.count)) pledges, alternating")
         var smallRun = Measured(rounds: []), largeRun = Measured(rounds: [])
         for round in 0...context.sizes.incrementalRounds {

@@ -148,6 +148,23 @@ import Testing
 
     /// The registry splices each recorded result into its push reply; the bytes must be those of the
     /// `PushResponse` a node decodes, both as its receipt signs them (no receipt) and as sent.
+    @Test func aResultReadFromAReplyKeepsItsFieldsTextUnlessItHoldsUnknownMembers() throws {
+        let fields = #"{"title":{"value":"A","version":3}}"#
+        let text = #"{"changeId":"c","conflicts":[],"fields": "# + fields + #" ,"outcome":"applied","reasons":[]}"#
+        let result = try CanonicalJSON.decode(ChangeResult.self, from: Data(text.utf8))
+        #expect(result.fieldsJSONAsReceived == fields, "the value's own bytes, without the spaces around it")
+        #expect(result.fields[.title] == VersionedValue(value: .text("A"), version: 3))
+        var changed = result
+        changed.fields[.title] = VersionedValue(value: .text("B"), version: 4)
+        #expect(changed.fieldsJSONAsReceived == nil, "a text that no longer matches the fields is dropped")
+        let unknown = #"{"changeId":"c","conflicts":[],"fields":{"title":{"note":"x","value":"A","version":3}},"outcome":"applied","reasons":[]}"#
+        #expect(try CanonicalJSON.decode(ChangeResult.self, from: Data(unknown.utf8)).fieldsJSONAsReceived == nil)
+        let laterMember = #"{"changeId":"c","conflicts":[],"fields":{"title":{"value":"A","version":3}},"note":"x","outcome":"applied","reasons":[]}"#
+        #expect(try CanonicalJSON.decode(ChangeResult.self, from: Data(laterMember.utf8)).fieldsJSONAsReceived == fields)
+        #expect(try JSONDecoder().decode(ChangeResult.self, from: Data(text.utf8)).fieldsJSONAsReceived == nil)
+        #expect(try CanonicalJSON.decode(ChangeResult.self, from: Data(text.utf8)) == JSONDecoder().decode(ChangeResult.self, from: Data(text.utf8)))
+    }
+
     @Test func splicedPushReplyGivesTheRepliesBytes() throws {
         var generator = Generator(state: 1_202)
         for resultCount in [0, 1, 6] {

@@ -103,9 +103,10 @@ import TestSupport
     }
 }
 
-/// libcurl with two connections that counts pushes in flight at once. A push waits (up to half a
-/// second) for a second one to start before it goes, so two pushes the engine lets travel
-/// together are always seen together, whatever the timing.
+/// libcurl with two connections that counts pushes in flight at once. A push waits (up to two
+/// seconds: half a second was once too short with the whole suite running on 2 cores) for a
+/// second one to start before it goes, so two pushes the engine lets travel together are always
+/// seen together, whatever the timing.
 final class OverlapTrackingTransport: HTTPTransport, @unchecked Sendable {
     private let inner = CurlTransport()
     private let condition = NSCondition()
@@ -124,7 +125,7 @@ final class OverlapTrackingTransport: HTTPTransport, @unchecked Sendable {
             pushesInFlight += 1
             most = max(most, pushesInFlight)
             condition.broadcast()
-            let deadline = Date().addingTimeInterval(0.5)
+            let deadline = Date().addingTimeInterval(2)
             while pushesInFlight < 2, condition.wait(until: deadline) {}
         }
         defer { condition.withLock { pushesInFlight -= 1 } }

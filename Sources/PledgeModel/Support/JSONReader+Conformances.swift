@@ -134,7 +134,11 @@ extension ChangeResult: CanonicalJSONReadable {
                 guard let value = ChangeOutcome(rawValue: text) else { throw reader.failure("unknown outcome \"\(text.prefix(40))\"") }
                 outcome = value
             case "reasons": reasons = try reader.read()
-            case "fields": (fields, fieldsJSON) = try reader.readKeepingText { try $0.read() }
+            case "fields":
+                let skipped = reader.unknownMembersSkipped
+                (fields, fieldsJSON) = try reader.readKeepingText { try $0.read() }
+                // Text holding members this version does not know is not what it would write: not kept.
+                if reader.unknownMembersSkipped != skipped { fieldsJSON = nil }
             case "conflicts": conflicts = try reader.readStrings()
             case "receipt": receipt = try reader.optional { try $0.readString() }
             default: try reader.skipUnknownMember()

@@ -53,14 +53,17 @@ public struct ChangeResult: Codable, Sendable, Hashable {
     /// Why it was rejected (empty otherwise).
     public var reasons: [Rejection]
     /// For each field of the change: the registry's value and version after the change.
-    public var fields: FieldDictionary<VersionedValue>
+    public var fields: FieldDictionary<VersionedValue> {
+        didSet { fieldsJSONAsReceived = nil }
+    }
     /// Conflict records this change opened or joined.
     public var conflicts: [String]
     /// The registry's Ed25519 signature (base64) over this result without the receipt: proof of what it acknowledged.
     public var receipt: String?
-    /// `fields` as the JSON text a reply carried (nil for a result not read from one): a node stores
-    /// a new pledge's first confirmed state as this text instead of writing the map again. Not part
-    /// of the result's value: neither encoded nor compared.
+    /// `fields` as the JSON text a reply carried (nil for a result not read from one, once `fields`
+    /// is changed, or when the text held members the reader skipped): a node stores a new pledge's
+    /// first confirmed state as this text instead of writing the map again. Not part of the
+    /// result's value: neither encoded nor compared.
     public var fieldsJSONAsReceived: String?
 
     private enum CodingKeys: String, CodingKey {

@@ -138,8 +138,9 @@ extension NodeStore {
                 } else {
                     var everyValueTaken = true
                     // A new pledge's first confirmed state is the answer's `fields`: stored as the
-                    // reply's text (the registry's canonical JSON, already read and checked), not
-                    // written again (that was a fifteenth of the node's push CPU, docs/performance.md).
+                    // reply's text of it when the sync kept one (a reply whose receipt signs its
+                    // bytes as sent, already read), not written again (that was a fifteenth of the
+                    // node's push CPU, docs/performance.md).
                     var confirmedJSON: String?
                     if var confirmed = stored.confirmed {
                         for (field, versioned) in result.fields {

@@ -105,8 +105,8 @@ public struct SyncEngine {
     /// Checks a push answer (its receipt verifies, every change answered) and commits it.
     private func record(_ answer: PushAnswer, of batch: [SealedChange], registryKey: String, store: NodeStore,
                         client: RegistryClient, report: inout SyncReport) throws {
-        let response = answer.response
-        guard let receipt = response.receipt, try Self.receiptVerifies(receipt, of: answer, publicKey: registryKey) else {
+        var response = answer.response
+        guard let receipt = response.receipt, let signed = try Self.receiptVerifies(receipt, of: answer, publicKey: registryKey) else {
             // Say why, when it is the key: a registry other than the one this node trusts (pinned or first met).
             if let presented = try? client.registryPublicKey(), presented != registryKey {
                 throw RegistryClientError.protocolError(
@@ -118,6 +118,11 @@ public struct SyncEngine {
         let answered = Set(response.results.map(\.changeId))
         guard batch.allSatisfy({ answered.contains($0.changeId) }) else {
             throw RegistryClientError.protocolError("the push reply does not answer every change sent")
+        }
+        if signed == .reEncoded {
+            // The body is not the registry's canonical JSON byte for byte, so neither are the texts
+            // the reader kept: the store writes each confirmed state itself.
+            for index in response.results.indices { response.results[index].fieldsJSONAsReceived = nil }
         }
         try store.applyPushResults(response.results, auditHead: response.auditHead)
         report.pushed += batch.count
@@ -134,13 +139,21 @@ public struct SyncEngine {
         }
     }
 
-    /// Whether the receipt signs the reply: checked against the body's own bytes, else (a registry
-    /// that does not answer in canonical JSON) against the decoded reply encoded again.
-    private static func receiptVerifies(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> Bool {
+    /// What a verified receipt signs: the reply's body as sent, or only the decoded reply encoded again.
+    private enum SignedForm {
+        /// The body's own bytes: the registry's canonical JSON.
+        case asSent
+        /// A registry that does not answer in canonical JSON: the reply, decoded and written again.
+        case reEncoded
+    }
+
+    /// What the receipt verifies against (nil: it does not verify): the body's own bytes, else the
+    /// decoded reply encoded again.
+    private static func receiptVerifies(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> SignedForm? {
         if let asSent = Signatures.signedBytes(ofPushReplyBody: answer.body), Signatures.isValidReceipt(receipt, ofReply: asSent, publicKey: publicKey) {
-            return true
+            return .asSent
         }
-        return Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: answer.response), publicKey: publicKey)
+        return Signatures.isValidReceipt(receipt, ofReply: try Signatures.signedBytes(of: answer.response), publicKey: publicKey) ? .reEncoded : nil
     }
 
     private func pull(store: NodeStore, client: RegistryClient, report: inout SyncReport) throws {
