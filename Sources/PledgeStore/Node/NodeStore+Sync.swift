@@ -130,8 +130,7 @@ extension NodeStore {
                     (pledgeId, refusedFields) = (id, nil)
                 }
                 // `current` is recomputed below from confirmed and what is still in the outbox.
-                guard let (fetched, waitsInOutbox) = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
-                var stored = fetched
+                guard case (var stored, let waitsInOutbox)? = try StoredPledge.fetchConfirmed(db, id: pledgeId) else { continue }
                 if result.outcome == .rejected {
                     try db.executeCached(sql: "INSERT OR REPLACE INTO rejected_change(change_id, pledge_id, fields, reasons, rejected_at) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [result.changeId, pledgeId, refusedFields, try CanonicalJSON.string(result.reasons), Timestamp.now()])

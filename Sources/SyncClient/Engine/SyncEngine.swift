@@ -106,7 +106,7 @@ public struct SyncEngine {
     private func record(_ answer: PushAnswer, of batch: [SealedChange], registryKey: String, store: NodeStore,
                         client: RegistryClient, report: inout SyncReport) throws {
         var response = answer.response
-        guard let receipt = response.receipt, let signed = try Self.receiptVerifies(receipt, of: answer, publicKey: registryKey) else {
+        guard let receipt = response.receipt, let signed = try Self.whatReceiptSigns(receipt, of: answer, publicKey: registryKey) else {
             // Say why, when it is the key: a registry other than the one this node trusts (pinned or first met).
             if let presented = try? client.registryPublicKey(), presented != registryKey {
                 throw RegistryClientError.protocolError(
@@ -149,7 +149,7 @@ public struct SyncEngine {
 
     /// What the receipt verifies against (nil: it does not verify): the body's own bytes, else the
     /// decoded reply encoded again.
-    private static func receiptVerifies(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> SignedForm? {
+    private static func whatReceiptSigns(_ receipt: String, of answer: PushAnswer, publicKey: String) throws -> SignedForm? {
         if let asSent = Signatures.signedBytes(ofPushReplyBody: answer.body), Signatures.isValidReceipt(receipt, ofReply: asSent, publicKey: publicKey) {
             return .asSent
         }
