@@ -19,7 +19,8 @@ let package = Package(
         // Pure model: pledges, reference data, validation, wire types. No I/O.
         .target(name: "PledgeModel"),
         // SQL migrations and the OpenAPI document, loaded as resources; small SQLite helpers both sides share.
-        .target(name: "PledgeSchema", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], path: "Schema",
+        .target(name: "PledgeSchema", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+                path: "Schema",
                 resources: [.copy("node"), .copy("registry"), .copy("openapi.yaml")]),
         // Ed25519 signatures of changes, receipts and bundles (swift-crypto).
         .target(name: "PledgeSecurity", dependencies: ["PledgeModel", .product(name: "Crypto", package: "swift-crypto")]),
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(name: "pledge", dependencies: ["PledgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PledgeModelTests", dependencies: ["PledgeModel"]),
-        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeModel", "PledgeSchema", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SyncTests", dependencies: [
             "PledgeStore", "PledgeModel", "RegistryCore", "SyncClient", "TestSupport", "pledge", "PledgeSecurity", "PledgeSchema",
             .product(name: "GRDB", package: "GRDB.swift"),

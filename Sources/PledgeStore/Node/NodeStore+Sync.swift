@@ -125,8 +125,8 @@ extension NodeStore {
                                                      arguments: [result.changeId]) else { continue }
                     (pledgeId, refusedFields) = (row[0], row[1])
                 } else {
-                    guard let id = try String.fetchOne(db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id"),
-                                                       arguments: [result.changeId]) else { continue }
+                    guard let id = try db.stepBound(sql: "DELETE FROM outbox WHERE change_id = ? RETURNING pledge_id", [.text(result.changeId)],
+                                                    read: { $0.text(0) }) ?? nil else { continue }
                     (pledgeId, refusedFields) = (id, nil)
                 }
                 // `current` is recomputed below from confirmed and what is still in the outbox.
@@ -156,8 +156,8 @@ extension NodeStore {
                     // later edit of the pledge waiting, leaves it as it was: only `confirmed` is
                     // written (encoding `current` again was a tenth of recording an answer).
                     if result.outcome == .applied, everyValueTaken, !waitsInOutbox, let confirmed = stored.confirmed {
-                        try db.executeCached(sql: "UPDATE pledge SET confirmed = ? WHERE id = ?",
-                                             arguments: [try confirmedJSON ?? CanonicalJSON.string(confirmed), pledgeId])
+                        try db.executeBound(sql: "UPDATE pledge SET confirmed = ? WHERE id = ?",
+                                            [.text(try confirmedJSON ?? CanonicalJSON.string(confirmed)), .text(pledgeId)])
                         continue
                     }
                 }

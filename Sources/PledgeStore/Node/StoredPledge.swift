@@ -21,13 +21,12 @@ struct StoredPledge {
     /// Also whether a change of the pledge waits in the outbox, asked in the same statement (a
     /// statement of its own was a fifteenth of recording an answer, docs/performance.md).
     static func fetchConfirmed(_ db: Database, id: String) throws -> (stored: StoredPledge, waitsInOutbox: Bool)? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        try db.stepBound(sql: """
             SELECT confirmed, created_seq, EXISTS(SELECT 1 FROM outbox WHERE pledge_id = ?1) FROM pledge WHERE id = ?1
-            """), arguments: [id]).map { row in
-            let confirmedText: String? = row[0]
-            let stored = StoredPledge(id: id, confirmed: try confirmedText.map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
-                                      current: Pledge(id: id, fields: [:]), createdSeq: row[1])
-            return (stored, row[2])
+            """, [.text(id)]) { row in
+            let stored = StoredPledge(id: id, confirmed: try row.text(0).map { try CanonicalJSON.decode(FieldDictionary<VersionedValue>.self, from: $0) },
+                                      current: Pledge(id: id, fields: [:]), createdSeq: row.integer(1))
+            return (stored, row.bool(2))
         }
     }
 

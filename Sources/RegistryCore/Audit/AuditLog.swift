@@ -35,11 +35,11 @@ final class AuditLog {
                                field: fields, value: try valuesJSON ?? CanonicalJSON.string(values), kind: kind, actor: actor,
                                receivedAt: at, previousHash: last.hash, hash: "")
         entry.hash = entry.computedHash()
-        try db.executeCached(sql: """
+        try db.executeBound(sql: """
             INSERT INTO change_log(id, seq, change_id, pledge_id, field, value, kind, actor, received_at, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [entry.id, entry.seq, entry.changeId, entry.pledgeId, entry.field, entry.value, entry.kind,
-                             entry.actor, entry.receivedAt, entry.previousHash, entry.hash])
+            """, [.integer(entry.id), .integer(entry.seq), .text(entry.changeId), .text(entry.pledgeId), .text(entry.field), .text(entry.value),
+                  .text(entry.kind), .text(entry.actor), .text(entry.receivedAt), .text(entry.previousHash), .text(entry.hash)])
         head = (entry.id, entry.hash)
     }
 

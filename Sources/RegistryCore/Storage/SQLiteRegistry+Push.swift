@@ -187,10 +187,11 @@ struct ChangeApplication {
         if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return try answer(result) }
         let batchId = signature == .validInBatch ? try batch.id() : nil
         let json = try answeredJSON.map { result.canonicalJSON(fieldsJSON: $0) } ?? CanonicalJSON.string(result)
-        try db.executeCached(sql: """
+        try db.executeBound(sql: """
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [change.changeId, contentHash, change.pledgeId, actor, receivedAt, json, change.signature, batchId])
+            """, [.text(change.changeId), .text(contentHash), .text(change.pledgeId), .text(actor), .text(receivedAt), .text(json),
+                  .text(change.signature), .integer(batchId)])
         lookup.noteRecorded(change.changeId, contentHash: contentHash, result: json)
         return (result, json)
     }
@@ -370,10 +371,10 @@ struct ChangeApplication {
         }
         let storedJSON = touchesState ? try CanonicalJSON.string(fields) : nil
         if let storedJSON {
-            try db.executeCached(sql: """
+            try db.executeBound(sql: """
                 INSERT INTO pledge(id, delegation, fields, updated_seq) VALUES (?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET fields = excluded.fields, updated_seq = excluded.updated_seq
-                """, arguments: [change.pledgeId, resulting.delegation, storedJSON, seq])
+                """, [.text(change.pledgeId), .text(resulting.delegation), .text(storedJSON), .integer(seq)])
             lookup.noteWritten(pledge: change.pledgeId)
             if change.fields[.partners] != nil {
                 try recordScopeExits(from: Pledge(id: change.pledgeId, fields: stored.mapValues(\.value)), to: resulting, seq: seq)
