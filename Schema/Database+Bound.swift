@@ -43,6 +43,16 @@ extension Database {
     /// Only for connections without transaction observers: GRDB's observation would not see the
     /// statement. A failure throws a `DatabaseError`, so a write transaction around it rolls back.
     public func stepBound<Row>(sql: String, _ values: [SQLiteParameter], read: (SQLiteColumns) throws -> Row) throws -> Row? {
+        var first: Row?
+        try forEachBound(sql: sql, values) { columns in
+            if first == nil { first = try read(columns) }
+        }
+        return first
+    }
+
+    /// Runs a cached statement with `values` bound by SQLite's own calls (see `stepBound`) and
+    /// hands every row it returns to `body`.
+    public func forEachBound(sql: String, _ values: [SQLiteParameter], _ body: (SQLiteColumns) throws -> Void) throws {
         let handle = try cachedStatement(sql: sql).sqliteStatement
         defer {
             sqlite3_reset(handle)
@@ -65,13 +75,12 @@ extension Database {
             }
             guard code == SQLITE_OK else { throw failure(code, sql: sql) }
         }
-        var row: Row?
         while true {
             switch sqlite3_step(handle) {
             case SQLITE_DONE:
-                return row
+                return
             case SQLITE_ROW:
-                if row == nil { row = try read(SQLiteColumns(handle: handle)) }
+                try body(SQLiteColumns(handle: handle))
             case let code:
                 throw failure(code, sql: sql)
             }

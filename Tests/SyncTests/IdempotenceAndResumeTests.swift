@@ -36,6 +36,37 @@ import TestSupport
         #expect(try http.send("GET", "/v1/pledges/\(id)", token: laptop.token).body == state)
     }
 
+    /// The registry reads a batch's known change ids and pledges in one statement per list
+    /// (`BatchLookup`); ids full of JSON's special characters must neither break that read nor
+    /// hide a replay that travels with them.
+    @Test func aReplayInABatchWithIdsOfEveryJSONSpecialCharacterGetsItsRecordedAnswer() throws {
+        let directory = TemporaryDirectory()
+        let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
+        let laptop = try TestNode("kor1", in: directory, delegation: "KOR", registry: registry)
+        _ = try laptop.addHospital()
+        let sealed = try laptop.store.sealedChanges(limit: 10)
+        let http = RawHTTP(base: registry.url)
+        let first = try http.send("POST", "/v1/push", token: laptop.token, body: pushRequestBody(sealed.map(\.body)))
+        #expect(first.status == 200)
+        let recorded = try CanonicalJSON.decode(PushResponse.self, from: first.body).results
+
+        let odd = "a\"b\\c/d\u{2028}e\u{0}f],[\"g"
+        var oddChange = try CanonicalJSON.decode(Change.self, from: sealed[0].body)
+        oddChange.changeId = odd
+        var oddPledge = try CanonicalJSON.decode(Change.self, from: sealed[0].body)
+        oddPledge.changeId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+        oddPledge.pledgeId = odd
+        let bodies = try [CanonicalJSON.encode(oddChange)] + sealed.map(\.body) + [CanonicalJSON.encode(oddPledge)]
+        let reply = try http.send("POST", "/v1/push", token: laptop.token, body: pushRequestBody(bodies))
+        #expect(reply.status == 200)
+        let results = try CanonicalJSON.decode(PushResponse.self, from: reply.body).results
+        try #require(results.count == bodies.count)
+        #expect(results.first?.reasons.first?.field == "changeId")
+        #expect(Array(results.dropFirst().dropLast()) == recorded)
+        #expect(results.last?.reasons.first?.field == "pledgeId")
+        #expect(try rowCount("change_log", in: registry.databasePath) == sealed.count)
+    }
+
     /// A registry holding `count` pledges of the Secretariat's making.
     func populatedRegistry(_ directory: TemporaryDirectory, count: Int) throws -> (RegistryProcess, TestNode) {
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))

@@ -23,15 +23,24 @@ final class BatchLookup {
     private var existingPledges: Set<String>
 
     /// Reads what `changes` will look up, in the batch's transaction.
+    ///
+    /// Each list of ids goes to SQLite as one JSON array (`json_each`), so the two statements are
+    /// the same text for every batch and stay prepared; with one `?` per id they were prepared
+    /// again for each batch and bound 1,000 values through GRDB (docs/performance.md, step 41).
     init(db: Database, changes: [Change]) throws {
-        let changeIds = Array(Set(changes.map(\.changeId)))
-        let pledgeIds = Array(Set(changes.map(\.pledgeId)))
-        for row in try Row.fetchAll(db, sql: "SELECT change_id, content_hash, result FROM received_change WHERE change_id IN (\(Database.placeholders(changeIds.count)))",
-                                    arguments: StatementArguments(changeIds)) {
-            received[row[0]] = Recorded(contentHash: row[1], result: row[2])
+        let changeIds = try CanonicalJSON.string(Array(Set(changes.map(\.changeId))))
+        let pledgeIds = try CanonicalJSON.string(Array(Set(changes.map(\.pledgeId))))
+        var received: [String: Recorded] = [:]
+        try db.forEachBound(sql: "SELECT change_id, content_hash, result FROM received_change WHERE change_id IN (SELECT value FROM json_each(?))",
+                            [.text(changeIds)]) { row in
+            received[row.text(0) ?? ""] = Recorded(contentHash: row.text(1) ?? "", result: row.text(2) ?? "")
         }
-        existingPledges = Set(try String.fetchAll(db, sql: "SELECT id FROM pledge WHERE id IN (\(Database.placeholders(pledgeIds.count)))",
-                                                  arguments: StatementArguments(pledgeIds)))
+        self.received = received
+        var existing = Set<String>()
+        try db.forEachBound(sql: "SELECT id FROM pledge WHERE id IN (SELECT value FROM json_each(?))", [.text(pledgeIds)]) { row in
+            existing.insert(row.text(0) ?? "")
+        }
+        existingPledges = existing
     }
 
     /// The recorded content hash and answer of `changeId`, if the registry has received it.
