@@ -33,17 +33,22 @@ public struct SQLiteColumns {
 }
 
 extension Database {
-    /// Runs a cached statement with `values` bound by SQLite's own calls, and reads its first row
-    /// with `read` (nil: it returned no row).
+    /// Runs a cached statement with `values` bound by SQLite's own calls, steps it to the end, and
+    /// returns its first row as `read` makes it (nil: it returned no row).
     ///
     /// For the few statements sync runs once per change. GRDB's `execute(arguments:)` turns every
     /// argument into an existential and binds it through nested closures, with bookkeeping around
-    /// each step that only transaction observers use: that was a seventh of the CPU of the
-    /// registry's writer thread and of the node's while pushing (docs/performance.md, step 40).
-    /// Only for connections without transaction observers: GRDB's observation would not see the
-    /// statement. A failure throws a `DatabaseError`, so a write transaction around it rolls back.
-    public func stepBound<Row>(sql: String, _ values: [SQLiteParameter], read: (SQLiteColumns) throws -> Row) throws -> Row? {
-        var first: Row?
+    /// each step: that was a seventh of the CPU of the registry's writer thread and of the node's
+    /// while pushing (docs/performance.md, step 40). The bookkeeping skipped here refuses statements
+    /// after an aborted transaction, records what was read for `ValueObservation`, clears the schema
+    /// cache after DDL, tracks autocommit, and feeds transaction observers. So: only INSERT, UPDATE,
+    /// DELETE and SELECT, never DDL or BEGIN/COMMIT, on connections without observers, and only for
+    /// SQL text that GRDB's own calls do not also run. A failure throws a `DatabaseError`, so a write
+    /// transaction around it rolls back.
+    ///
+    /// Unlike GRDB's binding, which stops a text at a NUL, every byte of a text is bound.
+    public func stepBound<Value>(sql: String, _ values: [SQLiteParameter], read: (SQLiteColumns) throws -> Value) throws -> Value? {
+        var first: Value?
         try forEachBound(sql: sql, values) { columns in
             if first == nil { first = try read(columns) }
         }
@@ -51,23 +56,51 @@ extension Database {
     }
 
     /// Runs a cached statement with `values` bound by SQLite's own calls (see `stepBound`) and
-    /// hands every row it returns to `body`.
+    /// hands every row it returns to `body`. The columns are valid only inside `body`, which must
+    /// not run the same SQL again.
     public func forEachBound(sql: String, _ values: [SQLiteParameter], _ body: (SQLiteColumns) throws -> Void) throws {
-        let handle = try cachedStatement(sql: sql).sqliteStatement
-        defer {
+        // Held for the whole run: the handle is only valid while the statement lives.
+        let statement = try cachedStatement(sql: sql)
+        try withExtendedLifetime(statement) {
+            let handle = statement.sqliteStatement
+            guard sqlite3_stmt_busy(handle) == 0 else {
+                throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "statement is already running", sql: sql)
+            }
+            guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
+                throw DatabaseError(resultCode: .SQLITE_MISUSE,
+                                    message: "wrong number of values: \(values.count), the statement has \(sqlite3_bind_parameter_count(handle)) parameters",
+                                    sql: sql)
+            }
+            defer {
+                sqlite3_reset(handle)
+                sqlite3_clear_bindings(handle)
+            }
             sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
+            try bind(values, to: handle, sql: sql)
+            while true {
+                switch sqlite3_step(handle) {
+                case SQLITE_DONE:
+                    return
+                case SQLITE_ROW:
+                    try body(SQLiteColumns(handle: handle))
+                case let code:
+                    throw failure(code, sql: sql)
+                }
+            }
         }
-        sqlite3_reset(handle)
+    }
+
+    private func bind(_ values: [SQLiteParameter], to handle: OpaquePointer, sql: String) throws {
         for (offset, value) in values.enumerated() {
             let position = Int32(offset + 1)
             let code: Int32 = switch value {
             case .text(let text):
-                // SQLITE_TRANSIENT: SQLite copies the bytes, which live only as long as this closure.
+                // SQLITE_TRANSIENT: SQLite copies the bytes, which live only as long as the closure.
                 text.utf8.withContiguousStorageIfAvailable { bytes in
-                    sqlite3_bind_text(handle, position, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                      Int32(bytes.count), Self.transient)
-                } ?? sqlite3_bind_text(handle, position, text, -1, Self.transient)
+                    Self.bindText(bytes, to: handle, at: position)
+                } ?? Array(text.utf8).withUnsafeBufferPointer { bytes in
+                    Self.bindText(bytes, to: handle, at: position)
+                }
             case .integer(let integer):
                 sqlite3_bind_int64(handle, position, integer)
             case .null:
@@ -75,16 +108,12 @@ extension Database {
             }
             guard code == SQLITE_OK else { throw failure(code, sql: sql) }
         }
-        while true {
-            switch sqlite3_step(handle) {
-            case SQLITE_DONE:
-                return
-            case SQLITE_ROW:
-                try body(SQLiteColumns(handle: handle))
-            case let code:
-                throw failure(code, sql: sql)
-            }
-        }
+    }
+
+    private static func bindText(_ bytes: UnsafeBufferPointer<UInt8>, to handle: OpaquePointer, at position: Int32) -> Int32 {
+        // An empty buffer may have no address, and a NULL pointer would bind NULL, not ''.
+        guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, position, "", 0, transient) }
+        return sqlite3_bind_text(handle, position, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
     }
 
     /// Runs a cached INSERT, UPDATE or DELETE with `values` bound by SQLite's own calls (see `stepBound`).

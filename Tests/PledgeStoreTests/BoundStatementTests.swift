@@ -4,8 +4,9 @@ import PledgeSchema
 import Testing
 
 /// Statements whose values are bound by SQLite's own calls (`Database.executeBound`, `stepBound`),
-/// which sync's hottest writes use instead of GRDB's arguments: they must store exactly what GRDB
-/// stores, fail as GRDB fails, and leave nothing behind for the next use of the cached statement.
+/// which sync's hottest writes use instead of GRDB's arguments: they must store what GRDB stores
+/// (and every byte of a text), fail as GRDB fails, refuse a wrong number of values, and leave
+/// nothing behind for the next use of the cached statement.
 @Suite("Schema: statements bound by SQLite's own calls")
 struct BoundStatementTests {
     private func database() throws -> DatabaseQueue {
@@ -70,16 +71,27 @@ struct BoundStatementTests {
         let queue = try database()
         try queue.write { db in
             try db.executeBound(sql: insert, [.text("a"), .text("a note"), .integer(7)])
-            // Fewer values than parameters: the rest are NULL, as SQLite leaves an unbound parameter, not "a note".
-            try db.executeBound(sql: insert, [.text("b")])
-            try db.execute(sql: insert, arguments: ["c", "via GRDB", 9])
+            try db.executeBound(sql: insert, [.text("b"), .null, .null])
+            // GRDB's own call on the same cached statement, then the bound one again.
+            try db.cachedStatement(sql: insert).execute(arguments: ["c", "via GRDB", 9])
             try db.executeBound(sql: insert, [.text("d"), .null, .null])
         }
-        try queue.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, note, count FROM item ORDER BY id")
-            #expect(rows.map { $0["note"] as String? } == ["a note", nil, "via GRDB", nil])
-            #expect(rows.map { $0["count"] as Int? } == [7, nil, 9, nil])
+        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT id, note, count FROM item ORDER BY id") }
+        #expect(rows.map { $0["note"] as String? } == ["a note", nil, "via GRDB", nil])
+        #expect(rows.map { $0["count"] as Int? } == [7, nil, 9, nil])
+    }
+
+    @Test func tooFewOrTooManyValuesAreRefusedAndNothingIsWritten() throws {
+        let queue = try database()
+        for values: [SQLiteParameter] in [[.text("a")], [.text("a"), .null, .null, .null]] {
+            #expect {
+                try queue.write { db in try db.executeBound(sql: insert, values) }
+            } throws: { error in
+                (error as? DatabaseError)?.resultCode == .SQLITE_MISUSE
+            }
         }
+        let count = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM item") }
+        #expect(count == 0)
     }
 
     @Test func aQueryReadsItsFirstRowAndAReturningDeleteRunsToTheEnd() throws {
@@ -91,7 +103,10 @@ struct BoundStatementTests {
             }
             #expect(first?.0 == "b" && first?.1 == nil && first?.2 == 2 && first?.3 == true)
             #expect(try db.stepBound(sql: "SELECT id FROM item WHERE count = ?", [.integer(5)]) { $0.text(0) } == nil)
-            // Every matching row is deleted even though only the first returned id is read.
+            // Every row reaches the body, in order.
+            var seen: [String] = []
+            try db.forEachBound(sql: "SELECT id FROM item WHERE count >= ? ORDER BY id", [.integer(1)]) { row in seen.append(row.text(0) ?? "") }
+            #expect(seen == ["a", "b", "c"])
             let deleted = try db.stepBound(sql: "DELETE FROM item WHERE count = ? RETURNING id", [.integer(2)]) { $0.text(0) }
             #expect(deleted == "b" || deleted == "c")
         }
