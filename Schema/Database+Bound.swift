@@ -11,6 +11,7 @@ public enum SQLiteParameter: Equatable, Sendable {
     public static func text(_ value: String?) -> SQLiteParameter { value.map { .text($0) } ?? .null }
     /// `integer`, or `null` for nil.
     public static func integer(_ value: Int?) -> SQLiteParameter { value.map { .integer(Int64($0)) } ?? .null }
+    /// `integer`, or `null` for nil (a 64-bit value, as row ids are).
     public static func integer(_ value: Int64?) -> SQLiteParameter { value.map { .integer($0) } ?? .null }
 }
 
@@ -118,7 +119,7 @@ extension Database {
 
     /// Runs a cached INSERT, UPDATE or DELETE with `values` bound by SQLite's own calls (see `stepBound`).
     public func executeBound(sql: String, _ values: [SQLiteParameter]) throws {
-        _ = try stepBound(sql: sql, values) { _ in () }
+        try forEachBound(sql: sql, values) { _ in }
     }
 
     /// SQLite's SQLITE_TRANSIENT destructor: copy the bound bytes.
