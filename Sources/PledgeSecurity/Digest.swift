@@ -12,7 +12,9 @@ public enum Digest {
 
     /// SHA-256 of a string's UTF-8 bytes, hex.
     public static func sha256(_ text: String) -> String {
-        sha256(Data(text.utf8))
+        // Hashed where the string keeps its bytes: no copy into a `Data` first.
+        var text = text
+        return text.withUTF8 { hex(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
     }
 
     /// Lower-case hex of bytes, from a lookup table (`String(format:)` per byte was a measured hot spot).

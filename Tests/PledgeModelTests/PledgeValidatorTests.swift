@@ -85,6 +85,11 @@ func makeUnitPledge(_ overrides: FieldMap = [:]) -> Pledge {
     @Test func aNULCharacterIsRefusedInTextsAndLists() {
         #expect(PledgeValidator.validate(makeUnitPledge([.description: .text("before\u{0}after")])).errors.map(\.field) == ["description"])
         #expect(PledgeValidator.validate(makeUnitPledge([.missions: .list(["ANY\u{0}"])])).errors.map(\.field).contains("missions"))
+        // At either end of the bytes, and in a later item of a list; an empty text holds none.
+        #expect(PledgeValidator.validate(makeUnitPledge([.description: .text("\u{0}")])).errors.map(\.field) == ["description"])
+        #expect(PledgeValidator.validate(makeUnitPledge([.title: .text("Level 2 hospital\u{0}")])).errors.map(\.field) == ["title"])
+        #expect(PledgeValidator.validate(makeUnitPledge([.partners: .list(["FRA", "G\u{0}HA"])])).errors.map(\.field).contains("partners"))
+        #expect(!PledgeValidator.validate(makeUnitPledge([.description: .text("")])).errors.contains { $0.message.contains("NUL") })
     }
 
     @Test func aReferenceIsOneLineByEveryNewlineCharacterSwiftKnows() {

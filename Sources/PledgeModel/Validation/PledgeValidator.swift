@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules a pledge must meet (DESIGN section 3), applied identically on nodes and on the registry.
 public enum PledgeValidator {
     /// Longest title accepted, in characters.
@@ -126,15 +128,20 @@ public enum PledgeValidator {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must be a single line of at most 64 characters"))
             }
         }
-        // U+0000 is the only scalar whose UTF-8 form holds a zero byte.
+        // U+0000 is the only scalar whose UTF-8 form holds a zero byte. Searched with `memchr` where
+        // the string keeps its bytes (byte by byte through `utf8` was 1.3% of the registry's push).
+        func holdsNUL(_ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
+        }
         for (field, value) in pledge.fields {
-            let texts: [String]
+            let holdsNULs: Bool
             switch value {
-            case .text(let text): texts = [text]
-            case .list(let items): texts = items
+            case .text(let text): holdsNULs = holdsNUL(text)
+            case .list(let items): holdsNULs = items.contains(where: holdsNUL)
             case .integer, .null: continue
             }
-            if texts.contains(where: { $0.utf8.contains(0) }) {
+            if holdsNULs {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must not contain NUL characters"))
             }
         }

@@ -7,15 +7,15 @@ import PledgeModel
 struct ReviewRules {
     let db: Database
 
-    /// What the registry adds to a change that applied `applied` fields, given the resulting pledge:
+    /// What the registry adds to a change that applied the values in `applied`, given the resulting pledge:
     /// a `registryRef` on first acknowledgement, and `SUBMITTED` again when a delegation answers a query.
-    func derivedFields(by principal: Principal, applied: Set<PledgeField>, resulting: Pledge, receivedAt: String) throws -> FieldMap {
+    func derivedFields(by principal: Principal, applied: FieldMap, resulting: Pledge, receivedAt: String) throws -> FieldMap {
         var derived = FieldMap()
         if case .delegation = principal, resulting.review == .queried,
-           applied.contains(where: { $0.owner == .delegation || $0.owner == .shared }) {
+           applied.contains(where: { $0.key.owner == .delegation || $0.key.owner == .shared }) {
             derived[.review] = .text(ReviewState.submitted.rawValue)
         }
-        if applied.contains(.review), [.acknowledged, .accepted].contains(resulting.review), resulting.text(.registryRef) == nil {
+        if applied[.review] != nil, [.acknowledged, .accepted].contains(resulting.review), resulting.text(.registryRef) == nil {
             derived[.registryRef] = .text(try mintRegistryReference(for: resulting, receivedAt: receivedAt))
         }
         return derived
