@@ -18,6 +18,14 @@ import Testing
         #expect(definition.hasPrefix("2:12|2:40|3:c-1|4:p-é|"))
     }
 
+    @Test(arguments: [(0, 0), (7, 9), (10, 99), (100, 1_000), (123_456_789, 10), (Int.max, -1), (-42, Int.min)])
+    func idAndSeqOfEveryLengthAndSignAreTheirDecimalText(id: Int, seq: Int) {
+        let entry = AuditEntry(id: id, seq: seq, changeId: "c", pledgeId: "p", field: "f", value: "", kind: "k", actor: "a",
+                               receivedAt: "t", previousHash: "h", hash: "")
+        let parts = [String(id), String(seq), "c", "p", "f", "", "k", "a", "t", "h"]
+        #expect(entry.computedHash() == Digest.sha256(parts.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")))
+    }
+
     @Test func changingAnyPartChangesTheHash() {
         let entry = AuditEntry(id: 1, seq: 1, changeId: "c", pledgeId: "p", field: "title", value: "\"a\"", kind: "applied",
                                actor: "KOR/x", receivedAt: "t", previousHash: AuditEntry.genesisHash, hash: "")

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PledgeModel
 import PledgeSecurity
@@ -6,33 +5,59 @@ import PledgeSecurity
 extension AuditEntry {
     /// The hash this entry should carry: SHA-256 over every other field, in a fixed order.
     public func computedHash() -> String {
-        // `length:text` for each part, joined by `|`, fed to the hash part by part (this runs for
-        // every entry the registry appends; copying the parts into one buffer first was 1.5% of the push).
-        var hash = SHA256()
-        var isFirst = true
-        func feed(_ part: String) {
-            var part = part
-            part.withUTF8 { bytes in
-                // At most `|` and 20 digits and `:`: a small string, never allocated.
-                var header = isFirst ? "" : "|"
-                header += String(bytes.count)
-                header += ":"
-                header.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-                hash.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-            }
-            isFirst = false
+        // `length:text` for each part, joined by `|`, built as bytes in one buffer and hashed where it
+        // lies (this runs for every entry the registry appends).
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(256 + value.utf8.count)
+        Self.append(decimal: id, to: &canonical)
+        Self.append(decimal: seq, to: &canonical)
+        // One call per part, not a loop over an array of them: the array was allocated for every entry.
+        Self.append(changeId, to: &canonical)
+        Self.append(pledgeId, to: &canonical)
+        Self.append(field, to: &canonical)
+        Self.append(value, to: &canonical)
+        Self.append(kind, to: &canonical)
+        Self.append(actor, to: &canonical)
+        Self.append(receivedAt, to: &canonical)
+        Self.append(previousHash, to: &canonical)
+        return canonical.withUnsafeBytes { Digest.sha256(bytes: $0) }
+    }
+
+    /// Appends `|length:text` (without the `|` for the first part).
+    private static func append(_ part: String, to canonical: inout [UInt8]) {
+        var part = part
+        part.withUTF8 { bytes in
+            if !canonical.isEmpty { canonical.append(UInt8(ascii: "|")) }
+            appendDigits(of: bytes.count, to: &canonical)
+            canonical.append(UInt8(ascii: ":"))
+            canonical.append(contentsOf: bytes)
         }
-        feed(String(id))
-        feed(String(seq))
-        feed(changeId)
-        feed(pledgeId)
-        feed(field)
-        feed(value)
-        feed(kind)
-        feed(actor)
-        feed(receivedAt)
-        feed(previousHash)
-        return Digest.hex(hash.finalize())
+    }
+
+    /// Appends a number as a part: its decimal text, prefixed by that text's length.
+    private static func append(decimal number: Int, to canonical: inout [UInt8]) {
+        if !canonical.isEmpty { canonical.append(UInt8(ascii: "|")) }
+        var length = number < 0 ? 2 : 1
+        var rest = number.magnitude
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        appendDigits(of: length, to: &canonical)
+        canonical.append(UInt8(ascii: ":"))
+        appendDigits(of: number, to: &canonical)
+    }
+
+    /// Appends `number`'s decimal digits (`String(number)`'s bytes, sign included), without making a string.
+    private static func appendDigits(of number: Int, to bytes: inout [UInt8]) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var rest = number.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
     }
 }
 
