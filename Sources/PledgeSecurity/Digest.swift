@@ -7,16 +7,16 @@ public enum Digest {
 
     /// SHA-256 of `data`, hex.
     public static func sha256(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
+        hex(ofDigest: SHA256.hash(data: data))
     }
 
     /// SHA-256 of bytes in memory, hex (no copy into a `Data` first).
     public static func sha256(bytes: UnsafeRawBufferPointer) -> String {
-        hex(SHA256.hash(data: bytes))
+        hex(ofDigest: SHA256.hash(data: bytes))
     }
 
     /// A digest's 64 hex digits, written straight into the string (a digest iterates as a new array).
-    private static func hex(_ digest: SHA256.Digest) -> String {
+    private static func hex(ofDigest digest: SHA256.Digest) -> String {
         digest.withUnsafeBytes { bytes in
             String(unsafeUninitializedCapacity: bytes.count * 2) { out in
                 for (index, byte) in bytes.enumerated() {

@@ -16,6 +16,8 @@ import Testing
         let definition = parts.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
         #expect(entry.computedHash() == Digest.sha256(definition))
         #expect(definition.hasPrefix("2:12|2:40|3:c-1|4:p-é|"))
+        // The stored format, pinned to a value computed outside Swift (Python's hashlib over the definition).
+        #expect(entry.computedHash() == "c16ce7ac1532a3f522a4b0b55c08005672f3f24e7172e23170737c2f819a5ca8")
     }
 
     @Test(arguments: [(0, 0), (7, 9), (10, 99), (100, 1_000), (123_456_789, 10), (Int.max, -1), (-42, Int.min)])

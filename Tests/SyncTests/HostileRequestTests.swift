@@ -70,15 +70,16 @@ import TestSupport
         let registry = try RegistryProcess(databasePath: directory.path("registry.sqlite"))
         let token = try registry.issueToken(["--delegation", "KOR"], device: "laptop")
         let http = RawHTTP(base: registry.url)
-        // Three fields, a base for the middle one only: both others are named, in field-name order.
-        let creation = #"{"changeId":"6f1b5d2e-0000-4000-8000-000000000011","pledgeId":"6f1b5d2e-0000-4000-8000-000000000012","fields":{"title":"x","delegation":"KOR","ministerial":"BERLIN_2025"},"bases":{"ministerial":0},"resolves":[],"device":"d","madeAt":"t"}"#
+        // Three fields, a base for one only: both others are named, in field order (title is declared
+        // before amount, though its name sorts after).
+        let creation = #"{"changeId":"6f1b5d2e-0000-4000-8000-000000000011","pledgeId":"6f1b5d2e-0000-4000-8000-000000000012","fields":{"amount":"5","delegation":"KOR","title":"x"},"bases":{"delegation":0},"resolves":[],"device":"d","madeAt":"t"}"#
         let reply = try http.send("POST", "/v1/push", token: token, body: Data(("{\"changes\":[" + creation + "]}").utf8))
         #expect(reply.status == 200)
         let result = (http.json(reply)?["results"] as? [[String: Any]])?.first
         #expect(result?["outcome"] as? String == "rejected")
         let reasons = result?["reasons"] as? [[String: Any]] ?? []
         #expect(reasons.map { $0["code"] as? String } == ["missing-base", "missing-base"])
-        #expect(reasons.map { $0["field"] as? String } == ["delegation", "title"])
+        #expect(reasons.map { $0["field"] as? String } == ["title", "amount"])
         let pull = try http.send("GET", "/v1/pull", token: token)
         #expect(pull.status == 200)
         #expect((http.json(pull)?["pledges"] as? [Any])?.isEmpty == true)

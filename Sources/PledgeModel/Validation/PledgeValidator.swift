@@ -132,16 +132,17 @@ public enum PledgeValidator {
         // the string keeps its bytes (byte by byte through `utf8` was 1.3% of the registry's push).
         func holdsNUL(_ text: String) -> Bool {
             var text = text
+            // A buffer without an address holds no bytes, so no NUL.
             return text.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
         }
         for (field, value) in pledge.fields {
-            let holdsNULs: Bool
+            let hasNUL: Bool
             switch value {
-            case .text(let text): holdsNULs = holdsNUL(text)
-            case .list(let items): holdsNULs = items.contains(where: holdsNUL)
+            case .text(let text): hasNUL = holdsNUL(text)
+            case .list(let items): hasNUL = items.contains(where: holdsNUL)
             case .integer, .null: continue
             }
-            if holdsNULs {
+            if hasNUL {
                 report.errors.append(ValidationIssue(field, "\(field.rawValue) must not contain NUL characters"))
             }
         }

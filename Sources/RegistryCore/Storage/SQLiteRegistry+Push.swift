@@ -242,7 +242,7 @@ struct ChangeApplication {
         guard !change.fields.isEmpty else { return refused([Rejection(code: "invalid", message: "a change must set at least one field")]) }
         // Checked without listing the fields first: every change has its bases, and a list per change was 2% of the writer.
         if change.fields.contains(where: { change.bases[$0.key] == nil }) {
-            let missingBases = change.fields.keys.filter { change.bases[$0] == nil }.sorted()
+            let missingBases = change.fields.keys.filter { change.bases[$0] == nil }  // in field order, as `keys` gives
             return refused(missingBases.map { Rejection(code: "missing-base", field: $0.rawValue, message: "\($0.rawValue) has no base version") })
         }
         let stored = lookup.exists(pledge: change.pledgeId) ? try SQLiteRegistry.fetchFields(db, pledge: change.pledgeId) : nil
