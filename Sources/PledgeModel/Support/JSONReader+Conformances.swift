@@ -18,7 +18,7 @@ extension JSONReader {
     mutating func readFieldMap<V>(_ value: (inout JSONReader) throws -> V) throws -> FieldDictionary<V> {
         var map = FieldDictionary<V>()
         try readObject { reader, key in
-            guard let field = PledgeField(rawValue: key) else { throw reader.failure("unknown pledge field \"\(key.prefix(40))\"") }
+            guard let field = PledgeField.named(key) else { throw reader.failure("unknown pledge field \"\(key.prefix(40))\"") }
             map[field] = try value(&reader)
         }
         return map
@@ -100,7 +100,7 @@ extension Pledge: CanonicalJSONReadable {
         var fields = FieldMap()
         try reader.readObject { reader, key in
             if key == "id" { id = try reader.readString(); return }
-            guard let field = PledgeField(rawValue: key) else { throw reader.failure("unknown field '\(key.prefix(40))'") }
+            guard let field = PledgeField.named(key) else { throw reader.failure("unknown field '\(key.prefix(40))'") }
             fields[field] = try reader.read()
         }
         self.init(id: try reader.required(id, "id"), fields: fields)
@@ -211,7 +211,7 @@ extension ConflictRecord: CanonicalJSONReadable {
             case "pledgeId": pledgeId = try reader.readString()
             case "field":
                 let text = try reader.readString()
-                guard let value = PledgeField(rawValue: text) else { throw reader.failure("unknown pledge field \"\(text.prefix(40))\"") }
+                guard let value = PledgeField.named(text) else { throw reader.failure("unknown pledge field \"\(text.prefix(40))\"") }
                 field = value
             case "state":
                 let text = try reader.readString()
