@@ -87,7 +87,7 @@ public enum PledgeField: String, CaseIterable, Codable, CodingKeyRepresentable, 
 
     /// The field named `name`, as `init(rawValue:)` finds it, but by the name's length and a comparison
     /// or two: the synthesized initializer looks the name up in a hashed cache on every call, which was
-    /// 2–3% of a push's CPU on each side (every key of every decoded field map goes through it).
+    /// 1.6% of the registry's push CPU and 2.7% of the node's (every decoded field map key goes through it).
     public static func named(_ name: String) -> PledgeField? {
         let length = name.utf8.count
         guard length < byNameLength.count else { return nil }
