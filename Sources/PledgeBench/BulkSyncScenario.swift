@@ -1,3 +1,4 @@
+import Foundation
 import PledgeModel
 
 /// Bulk sync: N new pledges pushed from one node, then pulled into a fresh node, against the SQLite floor.
@@ -40,15 +41,25 @@ enum BulkSyncScenario {
         let pushRate = Double(count) / push.seconds, pullRate = Double(count) / pull.seconds
         let pushRatio = push.seconds / floor.totalSeconds, pullRatio = pull.seconds / floor.totalSeconds
         let target = "≥ \(Format.rate(targetRate)), ≤ \(Format.ratio(targetRatio)) floor"
+        let pushMet = pushRate >= targetRate && pushRatio <= targetRatio
+        let pullMet = pullRate >= targetRate && pullRatio <= targetRatio
+        // The note's last part: for a missed target, what limited it in this run.
+        func limit(_ met: Bool, _ cost: PhaseCost) -> String {
+            met ? "" : "; " + BulkLimit.explain(cost, count: count, floorSeconds: floor.totalSeconds,
+                                                processors: ProcessInfo.processInfo.activeProcessorCount,
+                                                targetRate: targetRate, targetRatio: targetRatio)
+        }
         return [
             .target("bulk", "push \(Format.count(count)) new pledges from one node", value: pushRate, unit: "pledges/s",
                     display: "\(Format.seconds(push.seconds)) = \(Format.rate(pushRate))", floor: floorCell, ratio: pushRatio,
-                    target: target, met: pushRate >= targetRate && pushRatio <= targetRatio,
-                    note: push.breakdown + "; \(Format.count(sync.report.pushed)) changes in batches of \(SyncClientDefaults.pushBatchSize)"),
+                    target: target, met: pushMet,
+                    note: push.breakdown + "; \(Format.count(sync.report.pushed)) changes in batches of \(SyncClientDefaults.pushBatchSize)"
+                        + limit(pushMet, push)),
             .target("bulk", "pull \(Format.count(count)) pledges into a fresh node", value: pullRate, unit: "pledges/s",
                     display: "\(Format.seconds(pull.seconds)) = \(Format.rate(pullRate))", floor: floorCell, ratio: pullRatio,
-                    target: target, met: pullRate >= targetRate && pullRatio <= targetRatio,
-                    note: pull.total.breakdown + "; \(pull.report.pages) pages of \(SyncClientDefaults.pullPageSize), \(Format.count(pull.bytes)) bytes on the wire"),
+                    target: target, met: pullMet,
+                    note: pull.total.breakdown + "; \(pull.report.pages) pages of \(SyncClientDefaults.pullPageSize), \(Format.count(pull.bytes)) bytes on the wire"
+                        + limit(pullMet, pull.total)),
             .info("bulk", "node A's whole sync (push, then pull of its own pledges back)", value: sync.seconds, unit: "s",
                   display: Format.seconds(sync.seconds),
                   note: "the pull after the push brought back \(Format.count(sync.report.pulled)) pledges: " + (sync.total - push).breakdown),
