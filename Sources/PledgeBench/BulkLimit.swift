@@ -3,8 +3,8 @@ enum BulkLimit {
     /// Share of the processors' time above which the two processes count as CPU-bound.
     static let cpuBoundShare = 0.8
 
-    /// A sentence for a missed bulk target: whether the node and registry were CPU-bound, and whether
-    /// the ratio to the floor or the machine's speed (the floor's own time in this run) is what fell short.
+    /// A sentence for a missed bulk target: whether the node and registry were CPU-bound, and whether the
+    /// ratio to the floor fell short or only the rate did (with the floor or ratio that would have met it).
     static func explain(_ cost: PhaseCost, count: Int, floorSeconds: Double, processors: Int,
                         targetRate: Double, targetRatio: Double) -> String {
         let cpu = cost.nodeCPUSeconds + cost.serverCPUSeconds
@@ -18,10 +18,11 @@ enum BulkLimit {
         guard ratio <= targetRatio else {
             return "not met: \(bound); the sync cost \(Format.ratio(ratio)) the floor, more than the \(Format.ratio(targetRatio)) allowed"
         }
-        // The ratio is within bounds, so only the machine's speed in this run stands between the figure and the rate.
-        let floorNeeded = Double(count) / targetRate / ratio
-        return "not met: \(bound); at \(Format.ratio(ratio)) the floor (within \(Format.ratio(targetRatio))), "
-            + "\(Format.rate(targetRate)) needs a floor of \(Format.seconds(floorNeeded)) or less, "
-            + "and this run's floor took \(Format.seconds(floorSeconds)): the limit is how fast this machine ran the floor itself"
+        // The rate is the ratio times the floor's own time: say how far each would have had to move alone.
+        let secondsAllowed = Double(count) / targetRate
+        return "not met: \(bound); the ratio is within \(Format.ratio(targetRatio)), but \(Format.rate(targetRate)) "
+            + "needs \(Format.seconds(secondsAllowed)) or less: at this ratio (\(Format.ratio(ratio))) a floor of "
+            + "\(Format.seconds(secondsAllowed / ratio)) or less, and at this run's floor (\(Format.seconds(floorSeconds))) "
+            + "a ratio of \(Format.ratio(secondsAllowed / floorSeconds)) or less"
     }
 }
