@@ -1,3 +1,5 @@
+import Foundation
+
 /// What held a bulk figure below its target, said from what the same run measured.
 enum BulkLimit {
     /// Share of the processors' time above which the two processes count as CPU-bound.
