@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PledgeModel
 import PledgeStore
+import RegistryCore
 
 /// Everything in the registry's database that the invariants talk about, read in one transaction.
 ///
@@ -90,6 +91,7 @@ struct RegistrySnapshot {
     private static func load(_ db: Database) throws -> RegistrySnapshot {
         var snapshot = RegistrySnapshot()
         var digest = FNV1a()
+        var shortAnswers: [String: (seq: Int, fields: [PledgeField])] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, delegation, fields, updated_seq FROM pledge ORDER BY id") {
             let id: String = row["id"]
             let text: String = row["fields"]
@@ -109,9 +111,14 @@ struct RegistrySnapshot {
             let id: String = row["change_id"]
             let text: String = row["result"]
             digest.add("received|\(id)|\(row["content_hash"] as String)|\(text)")
-            let result = try? CanonicalJSON.decode(ChangeResult.self, from: text)
-            if result == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
-            snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result)
+            let recorded = try? RecordedAnswer.read(text)
+            if recorded == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
+            if case .whole(let result) = recorded { snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result) }
+            if case .appliedAsSent(let seq, let fields) = recorded {
+                // Made whole below from the change log, independently of the registry's own reading.
+                shortAnswers[id] = (seq, fields)
+                snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: nil)
+            }
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log ORDER BY id") {
             let stored = AuditEntry(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
@@ -129,6 +136,11 @@ struct RegistrySnapshot {
                 if entry.value == nil { snapshot.decodeProblems.append("change_log \(stored.id): value of \(field) unreadable") }
                 snapshot.log.append(entry)
             }
+        }
+        let logByChange = Dictionary(grouping: snapshot.log, by: \.changeId)
+        for (id, short) in shortAnswers {
+            snapshot.received[id]?.result = wholeAnswer(id, appliedAt: short.seq, fields: short.fields, log: logByChange[id] ?? [],
+                                                        problems: &snapshot.decodeProblems)
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, pledge_id, field, state, record, opened_seq FROM conflict ORDER BY id") {
             let id: String = row["id"]
@@ -158,6 +170,23 @@ struct RegistrySnapshot {
         }
         snapshot.fingerprint = "\(digest.value)"
         return snapshot
+    }
+
+    /// A short recorded answer ("every field applied as sent at `appliedAt`") made whole from the
+    /// change's entries in the change log at that sequence number: the values it applied or resolved.
+    /// Fields the record names but the log lacks (or the reverse) are a finding.
+    private static func wholeAnswer(_ changeId: String, appliedAt seq: Int, fields: [PledgeField], log: [LogRow],
+                                    problems: inout [String]) -> ChangeResult? {
+        var answered = FieldDictionary<VersionedValue>()
+        for row in log where row.seq == seq && (row.kind == "applied" || row.kind == "resolution") {
+            guard let field = PledgeField(rawValue: row.field), let value = row.value else { continue }
+            answered[field] = VersionedValue(value: value, version: seq)
+        }
+        guard answered.keys == fields else {
+            problems.append("received_change \(changeId): short answer names \(fields.map(\.rawValue)), the change log \(answered.keys.map(\.rawValue))")
+            return nil
+        }
+        return ChangeResult(changeId: changeId, outcome: .applied, fields: answered)
     }
 
     /// Whether a delegation's scope holds a pledge: its own, or a joint pledge naming it.

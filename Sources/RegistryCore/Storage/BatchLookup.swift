@@ -14,7 +14,7 @@ final class BatchLookup {
     struct Recorded {
         /// The change's content hash.
         let contentHash: String
-        /// The answer given, as canonical JSON.
+        /// The answer given, as `RecordedAnswer` keeps it.
         let result: String
     }
 

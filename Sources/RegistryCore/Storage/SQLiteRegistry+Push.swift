@@ -171,8 +171,9 @@ struct ChangeApplication {
         // Step 1: idempotence. The same content again gets the recorded answer and changes nothing,
         // even if the device has enrolled a key since (a replay of an unsigned change sent before that).
         if let recorded, try isSameContent(asRecorded: recorded.contentHash) {
-            // Written again rather than passed on: answers recorded by older versions carry a receipt.
-            var result = try CanonicalJSON.decode(ChangeResult.self, from: recorded.result)
+            // Written again rather than passed on: answers recorded by older versions carry a receipt,
+            // and a short record takes its values from the replayed change.
+            var result = try RecordedAnswer.read(recorded.result).answer(to: change)
             result.receipt = nil
             return (result, try CanonicalJSON.string(result))
         }
@@ -181,18 +182,19 @@ struct ChangeApplication {
         if recorded != nil {
             return try answer(rejected([Rejection(code: "change-id-reused", message: "change \(change.changeId) was already received with different content")]))
         }
-        let (result, answeredJSON) = try evaluate()
+        let (result, answeredJSON, seq) = try evaluate()
         // A refused change changes no pledge, but its answer is kept (for a well-formed change id)
         // so that a replay, after the registry has moved on, gets the same answer (invariant 3).
         if result.outcome == .rejected, CanonicalUUID(change.changeId)?.text != change.changeId { return try answer(result) }
         let batchId = signature == .validInBatch ? try batch.id() : nil
         let json = try answeredJSON.map { result.canonicalJSON(fieldsJSON: $0) } ?? CanonicalJSON.string(result)
+        let record = RecordedAnswer.record(of: result, json: json, to: change, seq: seq)
         try db.executeBound(sql: """
             INSERT INTO received_change(change_id, content_hash, pledge_id, actor, received_at, result, signature, batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(change.changeId), .text(contentHash), .text(change.pledgeId), .text(actor), .text(receivedAt), .text(json),
+            """, [.text(change.changeId), .text(contentHash), .text(change.pledgeId), .text(actor), .text(receivedAt), .text(record),
                   .text(change.signature), .integer(batchId)])
-        lookup.noteRecorded(change.changeId, contentHash: contentHash, result: json)
+        lookup.noteRecorded(change.changeId, contentHash: contentHash, result: record)
         return (result, json)
     }
 
@@ -225,11 +227,12 @@ struct ChangeApplication {
         ChangeResult(changeId: change.changeId, outcome: .rejected, reasons: reasons)
     }
 
-    /// A result and, when it is already written, the canonical JSON of its `fields`.
-    private typealias Evaluation = (result: ChangeResult, fieldsJSON: String?)
+    /// A result, the canonical JSON of its `fields` when it is already written, and the sequence
+    /// number the change wrote at (0: it wrote nothing).
+    private typealias Evaluation = (result: ChangeResult, fieldsJSON: String?, seq: Int)
 
     private func refused(_ reasons: [Rejection]) -> Evaluation {
-        (rejected(reasons), nil)
+        (rejected(reasons), nil, 0)
     }
 
     private func evaluate() throws -> Evaluation {
@@ -393,7 +396,7 @@ struct ChangeApplication {
                                   fields: answered, conflicts: conflictIds)
         // When the answer names every field the pledge has (a creation), its fields are the row's: written once.
         let answersWholePledge = answered.count == fields.count && decisions.allSatisfy { fields[$0.field] != nil }
-        return (result, answersWholePledge ? storedJSON : nil)
+        return (result, answersWholePledge ? storedJSON : nil, seq)
     }
 
     /// A partner the pledge no longer names leaves its scope at `seq`; its nodes learn it in their
@@ -427,11 +430,18 @@ enum EarlierChange: Equatable {
     case nothing
 
     /// Read from the earlier change's recorded answer (nil: the registry never received it), which
-    /// names each field's version and the conflicts the change joined; no per-field table is kept.
+    /// names each field's version and the conflicts the change joined, or, in its short form, the
+    /// fields it applied and their one version; no per-field table is kept.
     static func outcome(of changeId: String, for field: PledgeField, db: Database) throws -> EarlierChange? {
         guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT result FROM received_change WHERE change_id = ?"),
                                              arguments: [changeId]) else { return nil }
-        let result = try CanonicalJSON.decode(ChangeResult.self, from: text)
+        let result: ChangeResult
+        switch try RecordedAnswer.read(text) {
+        case .appliedAsSent(let seq, let fields):
+            return fields.contains(field) ? .version(seq) : .nothing
+        case .whole(let whole):
+            result = whole
+        }
         guard result.outcome != .rejected, let answered = result.fields[field] else { return .nothing }
         for conflictId in result.conflicts {
             let held = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM conflict WHERE id = ? AND field = ?)"),
