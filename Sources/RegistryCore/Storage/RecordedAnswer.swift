@@ -6,8 +6,9 @@ import PledgeModel
 /// Most answers say only "every field applied as sent, at sequence number N": those are kept as N and
 /// the field names, `{"appliedAt":N,"fields":["area",…]}`, since a replay carries the same values
 /// (its content hash matches) and the change log holds them too. Any other answer is kept whole, as
-/// its canonical JSON (which always begins `{"changeId":`). Whole answers repeated every value of
-/// the pledge's row and were a quarter of the bytes a push wrote (docs/performance.md, step 46).
+/// its canonical JSON (which always begins `{"changeId":`). A creation's whole answer repeated every
+/// value of the pledge's row; short answers made a bulk-pushed registry's file 28% smaller
+/// (docs/performance.md, step 46). A registry holding short answers needs this version or later.
 public enum RecordedAnswer: Equatable {
     /// Every field of the change applied as sent, at registry sequence number `seq`.
     case appliedAsSent(seq: Int, fields: [PledgeField])
