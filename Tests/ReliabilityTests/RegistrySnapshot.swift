@@ -113,12 +113,10 @@ struct RegistrySnapshot {
             digest.add("received|\(id)|\(row["content_hash"] as String)|\(text)")
             let recorded = try? RecordedAnswer.read(text)
             if recorded == nil { snapshot.decodeProblems.append("received_change \(id): result JSON unreadable") }
-            if case .whole(let result) = recorded { snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: result) }
-            if case .appliedAsSent(let seq, let fields) = recorded {
-                // Made whole below from the change log, independently of the registry's own reading.
-                shortAnswers[id] = (seq, fields)
-                snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: nil)
-            }
+            // A short answer is made whole below from the change log, independently of the registry's own reading.
+            if case .appliedAsSent(let seq, let fields) = recorded { shortAnswers[id] = (seq, fields) }
+            let whole: ChangeResult? = if case .whole(let result) = recorded { result } else { nil }
+            snapshot.received[id] = Received(pledgeId: row["pledge_id"], actor: row["actor"], result: whole)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM change_log ORDER BY id") {
             let stored = AuditEntry(id: row["id"], seq: row["seq"], changeId: row["change_id"], pledgeId: row["pledge_id"], field: row["field"],
